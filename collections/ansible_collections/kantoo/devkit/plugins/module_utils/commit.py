@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Commit a container as a tagged image: shared by the container_commit module and its action plugin."""
+
+from __future__ import annotations
+
+import copy
+
+from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import (
+    APIError, DockerUnavailable, NotFound, connect, tag_image)
+
+ARGUMENT_SPEC = dict(
+    container=dict(type="str", required=True),
+    repository=dict(type="str", required=True),
+    tag=dict(type="str", default="latest"),
+    extra_tags=dict(type="list", elements="str", default=[]),
+    labels=dict(type="dict", default={}),
+    changes=dict(type="list", elements="str", default=[]),
+    author=dict(type="str"),
+    message=dict(type="str"),
+    keep_image_config=dict(type="bool", default=True),
+    docker_host=dict(type="str"),
+)
+
+
+def image_config(client, container):
+    """The config of the image the container was started from, so that the container's own
+    entrypoint, tty and run-time env do not leak into the committed image."""
+    parent = client.api.inspect_image(container.attrs["Image"])
+    conf = copy.deepcopy(parent.get("Config") or {})
+    # Docker fills an empty Entrypoint from the container; [] keeps "no entrypoint".
+    if not conf.get("Entrypoint"):
+        conf["Entrypoint"] = []
+    return conf
+
+
+def commit_container(client, params, check_mode=False):
+    """Commit params['container']; returns the result dict of the module."""
+    container = client.containers.get(params["container"])
+    tags = [params["tag"]] + list(params["extra_tags"] or [])
+    result = dict(changed=True, repository=params["repository"], tags=tags, image_id=None,
+                  parent_image_id=container.attrs["Image"])
+    if check_mode:
+        return result
+    conf = image_config(client, container) if params["keep_image_config"] else {}
+    if params["labels"]:
+        labels = dict(conf.get("Labels") or {})
+        labels.update({k: str(v) for k, v in params["labels"].items()})
+        conf["Labels"] = labels
+    response = client.api.commit(
+        container.id, repository=params["repository"], tag=tags[0], message=params.get("message"),
+        author=params.get("author"), changes=params["changes"] or None, conf=conf or None)
+    image_id = response["Id"]
+    for tag in tags[1:]:
+        tag_image(client, image_id, params["repository"], tag)
+    result["image_id"] = image_id
+    return result
+
+
+def run_commit(params, check_mode=False):
+    """The whole job of the module: its result, with failed and msg when the commit cannot be made."""
+    try:
+        return commit_container(connect(params["docker_host"]), params, check_mode)
+    except DockerUnavailable as exc:
+        return dict(failed=True, msg=str(exc))
+    except NotFound:
+        return dict(failed=True, msg="container '%s' does not exist" % params["container"])
+    except APIError as exc:
+        return dict(failed=True, msg="docker refused the commit of '%s': %s" % (params["container"], exc.explanation))

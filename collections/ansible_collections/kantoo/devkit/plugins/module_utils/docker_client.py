@@ -1,0 +1,49 @@
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One way to reach the Docker daemon, with a message a person can act on when it is not there."""
+
+from __future__ import annotations
+
+try:
+    import docker
+    from docker.errors import DockerException, ImageNotFound, NotFound, APIError
+except ImportError:  # reported by connect()
+    docker = None
+    DockerException = ImageNotFound = NotFound = APIError = Exception
+
+
+class DockerUnavailable(Exception):
+    """No Docker SDK or no daemon."""
+
+
+def connect(docker_host=None, timeout=600):
+    if docker is None:
+        raise DockerUnavailable("the Python package 'docker' is missing: install it with 'pip install docker'")
+    try:
+        if docker_host:
+            client = docker.DockerClient(base_url=docker_host, version="auto", timeout=timeout)
+        else:
+            client = docker.from_env(timeout=timeout)
+        client.ping()
+        return client
+    except DockerException as exc:
+        where = docker_host or "the default socket (or DOCKER_HOST)"
+        raise DockerUnavailable("cannot reach the Docker daemon at %s: %s. Start it ('make setup' starts dockerd) "
+                                "or point DOCKER_HOST at a running one." % (where, exc))
+
+
+def find_image(client, reference):
+    """The image's id, or None when there is no such image."""
+    try:
+        return client.api.inspect_image(reference)["Id"]
+    except (ImageNotFound, NotFound):
+        return None
+
+
+def tag_image(client, image_id, repository, tag):
+    """Point repository:tag at image_id; True when the tag moved."""
+    if find_image(client, "%s:%s" % (repository, tag)) == image_id:
+        return False
+    client.api.tag(image_id, repository, tag, force=True)
+    return True

@@ -1,0 +1,139 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: container_commit
+short_description: Commit a Docker container as a tagged image
+version_added: 0.1.0
+description:
+  - Commits the file system of a container as a new image, tags it, and returns the image id, like C(docker commit).
+  - By default the new image keeps the config (entrypoint, command, env, tty) of the image the container was
+    started from, so that how the container was kept running does not leak into the image.
+  - When the task runs on the controller (C(connection=local), as the kantoo stalks do), the action plugin of the
+    same name commits in the controller's own process, without starting a module; elsewhere the module runs on
+    the target host.
+  - C(community.docker) has no module for this.
+author:
+  - kantoo-devkit contributors
+requirements:
+  - docker (Python SDK) >= 5.0
+attributes:
+  check_mode:
+    support: full
+    details: Reports the commit that would be made, without making it.
+  diff_mode:
+    support: none
+options:
+  container:
+    description: Name or id of the container to commit. It may be running; it is paused while committing.
+    type: str
+    required: true
+  repository:
+    description: Repository of the new image, for example C(debian/amd64/bookworm/hello_world).
+    type: str
+    required: true
+  tag:
+    description: Tag of the new image.
+    type: str
+    default: latest
+  extra_tags:
+    description: More tags of the same repository to point at the new image, for example C(final).
+    type: list
+    elements: str
+    default: []
+  labels:
+    description: Labels to add to the image, on top of those it inherits.
+    type: dict
+    default: {}
+  changes:
+    description: Dockerfile instructions to apply to the image config, such as C(CMD ["/bin/bash"]) or C(ENV A=b).
+    type: list
+    elements: str
+    default: []
+  author:
+    description: Author of the commit.
+    type: str
+  message:
+    description: Commit message.
+    type: str
+  keep_image_config:
+    description:
+      - Start from the config of the container's image (entrypoint, command, env, tty, labels) rather than from
+        the container's own config.
+    type: bool
+    default: true
+  docker_host:
+    description: URL of the Docker daemon; by default C(DOCKER_HOST) or the local socket.
+    type: str
+notes:
+  - A commit always makes a new image, so the task always reports C(changed).
+"""
+
+EXAMPLES = r"""
+- name: Commit the build container as the step's image
+  kantoo.devkit.container_commit:
+    container: build-1
+    repository: debian/amd64/bookworm/hello_world
+    tag: hello_from_sh
+    labels:
+      org.example.step: hello_from_sh
+
+- name: Commit, set a command and tag it final too
+  kantoo.devkit.container_commit:
+    container: build-1
+    repository: example/app
+    tag: v1
+    extra_tags: [final]
+    changes:
+      - CMD ["/bin/bash"]
+    author: builder
+    message: installed the app
+  register: commit
+
+- name: Show the image id
+  ansible.builtin.debug:
+    var: commit.image_id
+"""
+
+RETURN = r"""
+image_id:
+  description: Id of the new image; null in check mode.
+  returned: always
+  type: str
+  sample: sha256:4ca5a981c92512b0dc3e5c5d1c4f8f1a1b2e3c4d5e6f708192a3b4c5d6e7f809
+parent_image_id:
+  description: Id of the image the container was started from.
+  returned: always
+  type: str
+repository:
+  description: Repository of the new image.
+  returned: always
+  type: str
+  sample: debian/amd64/bookworm/hello_world
+tags:
+  description: The tags that point at the new image.
+  returned: always
+  type: list
+  elements: str
+  sample: [hello_from_sh, final]
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.kantoo.devkit.plugins.module_utils.commit import ARGUMENT_SPEC, run_commit
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    result = run_commit(module.params, module.check_mode)
+    if result.get("failed"):
+        module.fail_json(**result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A stalk's container: its options from DOCKER_OPTS, its bind mounts, and starting one for a step."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+
+# Options the runner sets itself: a step container is kept alive by a shell on a tty and removed after its commit.
+RUNNER_OPTIONS = frozenset(("detach", "remove", "auto_remove", "tty", "stdin_open", "entrypoint", "command", "name",
+                            "image", "environment"))
+CONTAINER_OPTIONS = frozenset((
+    "cap_add", "cap_drop", "cgroupns", "cpu_period", "cpu_quota", "cpu_shares", "cpuset_cpus", "device_cgroup_rules",
+    "devices", "dns", "dns_search", "extra_hosts", "group_add", "hostname", "init", "ipc_mode", "mem_limit",
+    "network_mode", "pid_mode", "platform", "privileged", "security_opt", "shm_size", "sysctls", "tmpfs", "ulimits",
+    "user", "userns_mode", "volumes", "working_dir",
+))
+LABEL = "kantoo.devkit"
+
+
+def container_options(docker_opts, where):
+    """DOCKER_OPTS of a stalk file as keyword arguments of the Docker SDK, and env it sets."""
+    options, env = {}, {}
+    for key, value in docker_opts.items():
+        if key == "environment":
+            env.update(_environment(value, where))
+        elif key in RUNNER_OPTIONS:
+            continue
+        elif key in CONTAINER_OPTIONS:
+            options[key] = value
+        else:
+            raise TreeError("%s: DOCKER_OPTS.%s is not a container option this runner knows; known: %s"
+                            % (where, key, ", ".join(sorted(CONTAINER_OPTIONS))))
+    return options, env
+
+
+def _environment(value, where):
+    if isinstance(value, dict):
+        return {k: str(v) for k, v in value.items()}
+    if isinstance(value, list) and all(isinstance(v, str) and "=" in v for v in value):
+        return dict(v.split("=", 1) for v in value)
+    raise TreeError("%s: DOCKER_OPTS.environment must be a mapping or a list of NAME=value" % where)
+
+
+def bind(source, target, mode="ro"):
+    return {"source": source, "target": target, "read_only": mode != "rw"}
+
+
+def sysroot_mounts(sysroot):
+    """The seed's SYSROOT_DIR: every file, and every symlinked directory, at the same path under /."""
+    mounts = []
+    if not sysroot or not os.path.isdir(sysroot):
+        return mounts
+    for dirpath, dirnames, filenames in os.walk(sysroot):
+        for name in sorted(dirnames):
+            path = os.path.join(dirpath, name)
+            if os.path.islink(path):
+                mounts.append(bind(os.path.realpath(path), "/" + os.path.relpath(path, sysroot)))
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            mounts.append(bind(os.path.realpath(path), "/" + os.path.relpath(path, sysroot)))
+    return mounts
+
+
+def directory_mounts(plugins, project, where):
+    """Plugins whose path is a directory: bind mounts, read-only unless mode says rw."""
+    mounts = []
+    for name, plugin in plugins.items():
+        if not isinstance(plugin, dict) or plugin.get("exec") or "path" not in plugin:
+            continue
+        source = os.path.join(project, str(plugin["path"]))
+        if not os.path.exists(source):
+            raise TreeError("%s: plugins.%s.path '%s' does not exist (looked for %s); create it or fix the path"
+                            % (where, name, plugin["path"], source))
+        if os.path.isdir(source):
+            target = plugin.get("bind") or "/entropy/plugins/" + name
+            mounts.append(bind(os.path.realpath(source), target, plugin.get("mode", "ro")))
+    return mounts
+
+
+def start_container(client, image, stalk, step, options, mounts):
+    """A container for one step, kept alive by a shell waiting on its tty."""
+    from docker.types import Mount
+
+    return client.containers.run(
+        image, entrypoint=["/bin/sh"], tty=True, detach=True,
+        name="kantoo-%s-%s-%s" % (stalk, step, uuid.uuid4().hex[:8]),
+        labels={LABEL + ".stalk": stalk, LABEL + ".step": step},
+        mounts=[Mount(m["target"], m["source"], type="bind", read_only=m["read_only"]) for m in mounts],
+        **options)

@@ -1,0 +1,180 @@
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Reading a kantoo tree: hjson with clear errors, stalk manifests, precedence.
+
+A tree file (seed format) has ``architecture``, ``paths``, ``globals`` (variables
+for every stalk) and ``stalks``, nested stalk nodes.  In a node, ALL-CAPS keys
+are variables for that stalk and its descendants, other keys holding a mapping
+are child stalks, and the rest are options (``pretend``, ``skip_until``, ...).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+try:
+    import hjson
+except ImportError:  # reported by load_hjson, so that the message says what to do
+    hjson = None
+
+
+class TreeError(Exception):
+    """Bad input, with one message that names the file and the key."""
+
+
+TREE_SECTIONS = ("architecture", "paths", "globals")
+NODE_OPTIONS = ("pretend", "skip_until", "interactive")
+# Variables that belong to one node only: a child starts from its parent's final.
+NODE_LOCAL_VARIABLES = ("DOCKER_INIT_IMG",)
+SEED_DEFAULT_INIT_IMG = "stage3:initial"
+REPOSITORY_RE = re.compile(r"^[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*$")
+
+
+def is_variable(key):
+    """The seed's rule: a key written in capitals is a variable."""
+    return isinstance(key, str) and key == key.upper() and any(c.isalpha() for c in key)
+
+
+def load_hjson(path):
+    """Load a hjson file keeping key order, or raise TreeError naming file, line and column."""
+    if hjson is None:
+        raise TreeError("the Python package 'hjson' is missing: install it with 'pip install hjson'")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return hjson.load(handle)
+    except OSError as exc:
+        raise TreeError("%s: cannot read the file: %s" % (path, exc.strerror))
+    except hjson.HjsonDecodeError as exc:
+        raise TreeError("%s:%d:%d: hjson syntax error: %s" % (path, exc.lineno, exc.colno, exc.msg))
+
+
+def project_dir(tree_file):
+    """The nearest ancestor of the tree file that holds a stalks/ directory, else the file's own directory."""
+    start = os.path.dirname(os.path.abspath(tree_file))
+    here = start
+    while True:
+        if os.path.isdir(os.path.join(here, "stalks")):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            return start
+        here = parent
+
+
+def manifest_path(project, stalk):
+    return os.path.join(project, "stalks", stalk, stalk + ".hjson")
+
+
+def load_manifest(path):
+    """A stalk file: its variables, container options, env and plugins. Missing file: empty manifest."""
+    if not os.path.exists(path):
+        return {"path": None, "variables": {}, "docker_opts": {}, "env": {}, "plugins": {}}
+    data = load_hjson(path)
+    if not isinstance(data, dict):
+        raise TreeError("%s: a stalk file must be a mapping" % path)
+    for key in ("DOCKER_OPTS", "envplugins", "plugins"):
+        if not isinstance(data.get(key) or {}, dict):
+            raise TreeError("%s: key '%s' must be a mapping" % (path, key))
+    return {
+        "path": path,
+        "variables": {k: v for k, v in data.items() if is_variable(k) and k != "DOCKER_OPTS"},
+        "docker_opts": dict(data.get("DOCKER_OPTS") or {}),
+        "env": {k: str(v) for k, v in (data.get("envplugins") or {}).items()},
+        "plugins": data.get("plugins") or {},
+    }
+
+
+def _section(tree, name, tree_file):
+    value = tree.get(name) or {}
+    if not isinstance(value, dict):
+        raise TreeError("%s: key '%s' must be a mapping of variables" % (tree_file, name))
+    return value
+
+
+def walk_nodes(node, tree_file, parent=None, inherited=None, keychain="stalks"):
+    """Yield (name, node, parent, overrides) parent before child, overrides from the ancestors down."""
+    inherited = inherited or {}
+    for name, child in node.items():
+        if not isinstance(child, dict):
+            if is_variable(name) or name in NODE_OPTIONS:
+                continue
+            raise TreeError("%s: key '%s.%s' is neither a variable (ALL-CAPS), an option (%s) nor a stalk"
+                            % (tree_file, keychain, name, ", ".join(NODE_OPTIONS)))
+        own = {k: v for k, v in child.items() if is_variable(k)}
+        overrides = dict((k, v) for k, v in inherited.items() if k not in NODE_LOCAL_VARIABLES)
+        overrides.update(own)
+        yield name, child, parent, overrides
+        for item in walk_nodes(child, tree_file, name, overrides, keychain + "." + name):
+            yield item
+
+
+def image_reference(value, variables):
+    """The seed's DOCKER_INIT_IMG: 'stalk:tag' is relative to {OS}/{ARCH}/{SUBARCH}/, a value with a '/' is a full reference."""
+    if "/" in value:
+        return value
+    return "%s/%s" % (repository_prefix(variables), value)
+
+
+def repository_prefix(variables):
+    return "/".join(str(variables[k]) for k in ("OS", "ARCH", "SUBARCH"))
+
+
+def read_tree(tree_file):
+    """Every stalk of a tree, parent before child, with its merged configuration.
+
+    Precedence, low to high: stalk file, architecture, paths, globals, ancestors' nodes, the node.
+    """
+    tree = load_hjson(tree_file)
+    if not isinstance(tree, dict) or not isinstance(tree.get("stalks"), dict):
+        raise TreeError("%s: a tree needs a 'stalks' mapping at the top level" % tree_file)
+    tree_name = os.path.splitext(os.path.basename(tree_file))[0]
+    project = project_dir(tree_file)
+    common = {}
+    for section in TREE_SECTIONS:
+        common.update(_section(tree, section, tree_file))
+    stalks = []
+    repositories = {}
+    for name, node, parent, overrides in walk_nodes(tree["stalks"], tree_file):
+        if name in repositories:
+            raise TreeError("%s: stalk '%s' appears twice; stalk names must be unique" % (tree_file, name))
+        manifest = load_manifest(manifest_path(project, name))
+        variables = dict(manifest["variables"])
+        variables.update(common)
+        variables.update(overrides)
+        where = "%s: stalk '%s'" % (tree_file, name)
+        for key in ("OS", "ARCH", "SUBARCH"):
+            if variables.get(key) in (None, ""):
+                raise TreeError("%s: variable %s is not set; set it under 'architecture'" % (where, key))
+        repository = "%s/%s" % (repository_prefix(variables), name)
+        if not REPOSITORY_RE.match(repository):
+            raise TreeError("%s: image repository '%s' (from OS/ARCH/SUBARCH and the stalk name) is not a valid "
+                            "Docker name; use lowercase letters, digits, '.', '_' and '-'" % (where, repository))
+        repositories[name] = repository
+        init_img = node.get("DOCKER_INIT_IMG") or manifest["variables"].get("DOCKER_INIT_IMG")
+        if init_img:
+            if ":" not in str(init_img):
+                raise TreeError("%s: DOCKER_INIT_IMG '%s' needs a tag, as in 'stage3:final'" % (where, init_img))
+            initial = image_reference(str(init_img), variables)
+        elif parent is not None:
+            initial = repositories[parent] + ":final"
+        else:
+            initial = image_reference(SEED_DEFAULT_INIT_IMG, variables)
+        variables.pop("DOCKER_INIT_IMG", None)
+        stalks.append({
+            "name": name,
+            "parent": parent,
+            "tree": tree_name,
+            "tree_file": os.path.abspath(tree_file),
+            "project_dir": project,
+            "manifest": manifest["path"],
+            "variables": variables,
+            "docker_opts": manifest["docker_opts"],
+            "env": manifest["env"],
+            "repository": repository,
+            "initial_image": initial,
+            "pretend": bool(node.get("pretend", False)),
+            "skip_until": node.get("skip_until") or "",
+        })
+    return tree_name, stalks
