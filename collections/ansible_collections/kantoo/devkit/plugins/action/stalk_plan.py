@@ -44,6 +44,10 @@ todo:
   returned: unless check_only
   type: list
   elements: dict
+role_dir:
+  description: Path of the stalk's role, searched in the tree's project, the playbook's directory and C(roles_path).
+  returned: unless check_only
+  type: str
 container:
   description: Options, env and mounts of the step containers.
   returned: unless check_only
@@ -72,7 +76,7 @@ class ActionModule(ActionBase):
             return dict(failed=True, msg="host '%s' is not a stalk: run this on hosts of a kantoo tree inventory"
                         % task_vars.get("inventory_hostname"))
         search = [os.path.join(task_vars["playbook_dir"], "roles"), os.path.join(stalk["kantoo_project_dir"], "roles")]
-        search += list(C.DEFAULT_ROLES_PATH)
+        search = list(dict.fromkeys(search + list(C.DEFAULT_ROLES_PATH)))
         role_dir = find_role(stalk["kantoo_stalk"], search)
         if role_dir is None:
             return dict(failed=True, msg="%s: unknown stalk '%s': no role of that name in %s"
@@ -85,7 +89,7 @@ class ActionModule(ActionBase):
                                 if "kantoo_repository" in hostvars[h]}
                 result.update(check_stalk(client, stalk, role_dir, repositories))
             else:
-                result.update(plan_stalk(client, stalk, role_dir, task_vars))
+                result.update(plan_stalk(client, stalk, role_dir, task_vars), role_dir=role_dir)
         except (TreeError, DockerUnavailable) as exc:
             return dict(failed=True, msg=str(exc))
         result["changed"] = False

@@ -71,6 +71,8 @@ options:
     type: str
 notes:
   - A commit always makes a new image, so the task always reports C(changed).
+  - Docker itself merges the container's environment into the committed config; give secrets to the
+    processes that need them (per C(docker exec), or a task's C(environment)), never to the container.
 """
 
 EXAMPLES = r"""

@@ -102,7 +102,7 @@ def container_config(stalk):
 
 
 def find_cached(client, key):
-    images = client.api.images(filters={"label": "%s=%s" % (KEY_LABEL, key)}, quiet=True)
+    images = client.api.images(all=True, filters={"label": "%s=%s" % (KEY_LABEL, key)}, quiet=True)
     return images[0] if images else None
 
 

@@ -1,0 +1,30 @@
+# The two commands: `make run` sets up and builds the default tree, `make test` sets up and tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TREE ?= hello_world
+
+.PHONY: setup run test bench lint clean-venv
+
+$(BIN)/.installed: requirements.txt
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null && $(PYTHON) -m venv $(VENV); \
+	  else echo "make setup: Python's venv module is missing; install it with: sudo apt-get install python3-venv" >&2; exit 1; fi; }
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+# Docker engine, debootstrap and the base image: installed and started only when missing.
+setup: $(BIN)/.installed
+	$(BIN)/ansible-playbook playbooks/setup.yml
+
+run: setup
+	$(BIN)/ansible-playbook playbooks/$(TREE).yml
+
+test: setup
+	$(BIN)/pytest tests
+
+bench: setup
+	$(BIN)/python bench/bench.py
+
+lint: $(BIN)/.installed
+	$(BIN)/ansible-lint

@@ -1,0 +1,128 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: image_import
+short_description: Import a root file system as a Docker image
+version_added: 0.1.0
+description:
+  - Imports a root file system, a directory or a tarball, as a single-layer image, like C(docker import).
+  - Does nothing when the image exists already, unless O(force) is set.
+  - A directory is streamed to the daemon as a tar archive with numeric owners; nothing is written to disk.
+author:
+  - kantoo-devkit contributors
+requirements:
+  - docker (Python SDK) >= 5.0
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+options:
+  name:
+    description: Name of the image, C(repository:tag). Without a tag, C(latest).
+    type: str
+    required: true
+  rootfs:
+    description: Directory holding the root file system. Exactly one of O(rootfs) and O(tarball) is required.
+    type: path
+  tarball:
+    description: Tarball of the root file system, possibly compressed (gzip, bzip2, xz).
+    type: path
+  changes:
+    description: Dockerfile instructions for the image config, such as C(CMD ["/bin/bash"]).
+    type: list
+    elements: str
+    default: []
+  force:
+    description: Import even when the image exists, moving the tag to the new image.
+    type: bool
+    default: false
+  docker_host:
+    description: URL of the Docker daemon; by default C(DOCKER_HOST) or the local socket.
+    type: str
+"""
+
+EXAMPLES = r"""
+- name: Import a debootstrapped directory
+  kantoo.devkit.image_import:
+    name: kantoo/debian:bookworm
+    rootfs: /var/tmp/rootfs
+
+- name: Import a stage3 tarball
+  kantoo.devkit.image_import:
+    name: funtoo/x86-64bit/amd64-k10/stage3:initial
+    tarball: /var/tmp/stage3-latest.tar.xz
+"""
+
+RETURN = r"""
+image_id:
+  description: Id of the image; null in check mode when it would be imported.
+  returned: always
+  type: str
+"""
+
+import subprocess
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import (
+    APIError, DockerUnavailable, connect, find_image)
+
+
+def split_name(name):
+    repository, _, tag = name.rpartition(":")
+    if not repository or "/" in tag:
+        return name, "latest"
+    return repository, tag
+
+
+def import_rootfs(client, params):
+    repository, tag = split_name(params["name"])
+    changes = params["changes"] or None
+    if params["tarball"]:
+        with open(params["tarball"], "rb") as stream:
+            client.api.import_image_from_stream(stream, repository=repository, tag=tag, changes=changes)
+    else:
+        tar = subprocess.Popen(["tar", "-C", params["rootfs"], "--numeric-owner", "-c", "."],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        client.api.import_image_from_stream(tar.stdout, repository=repository, tag=tag, changes=changes)
+        if tar.wait() != 0:
+            raise OSError("tar of %s failed: %s" % (params["rootfs"], tar.stderr.read().decode(errors="replace")))
+    return find_image(client, params["name"])
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            name=dict(type="str", required=True),
+            rootfs=dict(type="path"),
+            tarball=dict(type="path"),
+            changes=dict(type="list", elements="str", default=[]),
+            force=dict(type="bool", default=False),
+            docker_host=dict(type="str"),
+        ),
+        required_one_of=[["rootfs", "tarball"]],
+        mutually_exclusive=[["rootfs", "tarball"]],
+        supports_check_mode=True,
+    )
+    try:
+        client = connect(module.params["docker_host"])
+        existing = find_image(client, module.params["name"])
+        if existing and not module.params["force"]:
+            module.exit_json(changed=False, image_id=existing)
+        if module.check_mode:
+            module.exit_json(changed=True, image_id=None)
+        module.exit_json(changed=True, image_id=import_rootfs(client, module.params))
+    except DockerUnavailable as exc:
+        module.fail_json(msg=str(exc))
+    except (APIError, OSError) as exc:
+        module.fail_json(msg="import of %s failed: %s" % (module.params["name"], exc))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""Fixtures: the project's tools, a real Docker engine, and scratch trees whose images are removed afterwards."""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import docker
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+BASE_IMAGE = "kantoo/debian:bookworm"
+sys.path.insert(0, str(PROJECT / "collections"))
+
+
+def ansible_env(**extra):
+    env = dict(os.environ)
+    env["PATH"] = "%s:%s" % (BIN, env.get("PATH", ""))
+    env["ANSIBLE_CONFIG"] = str(PROJECT / "ansible.cfg")
+    env["ANSIBLE_FORCE_COLOR"] = "0"
+    env["ANSIBLE_NOCOLOR"] = "1"
+    env.update(extra)
+    return env
+
+
+def run(args, cwd=PROJECT, check=True, **env):
+    """Run a command of the venv; returns the CompletedProcess with stdout and stderr merged."""
+    proc = subprocess.run(args, cwd=cwd, env=ansible_env(**env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, timeout=1800)
+    if check and proc.returncode != 0:
+        raise AssertionError("%s failed with %d:\n%s" % (" ".join(map(str, args)), proc.returncode, proc.stdout))
+    return proc
+
+
+def playbook(*args, **kwargs):
+    return run([str(BIN / "ansible-playbook")] + [str(a) for a in args], **kwargs)
+
+
+@pytest.fixture(scope="session")
+def client():
+    return docker.from_env()
+
+
+@pytest.fixture(scope="session")
+def base_image(client):
+    """The base image that `make setup` makes; tests need it and never remove it."""
+    client.images.get(BASE_IMAGE)
+    return BASE_IMAGE
+
+
+@pytest.fixture
+def os_name(client):
+    """A unique OS name, so that a test's image repositories are its own; they are removed afterwards."""
+    name = "kantoo-test-" + uuid.uuid4().hex[:8]
+    yield name
+    for container in client.containers.list(all=True, filters={"label": "kantoo.devkit.stalk"}):
+        if container.image.tags and container.image.tags[0].startswith(name + "/"):
+            container.remove(force=True)
+    images = [i for i in client.images.list() if any(t.startswith(name + "/") for t in i.tags)]
+    for image in images:
+        for tag in image.tags:
+            if tag.startswith(name + "/"):
+                client.images.remove(tag, noprune=False)

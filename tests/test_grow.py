@@ -1,0 +1,112 @@
+"""End to end on the real engine: playbooks/hello_world.yml grows a tree of two stalks into images."""
+
+import shutil
+import textwrap
+import time
+
+import pytest
+
+from conftest import PROJECT, playbook
+
+FIXTURES = PROJECT / "tests" / "fixtures"
+HELLO_STEPS = ["hello_from_sh", "hello_python_from_env", "hello_python_from_arg", "hello_python_from_explicit_env"]
+# The seed README's transcript of its hello world.
+SEED_LINES = """\
+* shell and f-string variables that are used in shell scripts used to modify this image must be declared here
+* if they are set to the empty string, they are set by the tree config that this stalk is contained in
+
+These are bash variables
+TREE_CONFIG_VAR is set to hello from stalker config
+STALK_CONFIG_VAR is set to hello from dockerdriver config
+
+Python f-string subsitution is done on file plugins
+e.g. {F_STRING_VAR} in /tmp/hello_file is set to
+hello from f-string subsitution in a file
+hello from a python plugin via environment variables
+hello from a python plugin via arguments
+hello from a python plugin via explicit arguments
+""".splitlines()
+# Ansible separates tasks by blank lines, so blank lines are not compared.
+SEED_LINES = [line for line in SEED_LINES if line]
+
+
+def step_lines(output):
+    """The lines the steps printed: the run's output without Ansible's banners, status lines and blank lines."""
+    ansible = ("TASK [", "PLAY [", "PLAY RECAP", "ok:", "changed:", "skipping:", "included:", "hello_world ", "writer ")
+    return [line for line in output.splitlines() if line and not line.startswith(ansible)]
+
+
+@pytest.fixture
+def tree(tmp_path, os_name, base_image):
+    """A hello_world tree with a child stalk, in a scratch project that has the project's manifests."""
+    shutil.copytree(PROJECT / "stalks", tmp_path / "stalks")
+    shutil.copytree(FIXTURES / "stalks" / "writer", tmp_path / "stalks" / "writer")
+    shutil.copytree(FIXTURES / "roles", tmp_path / "roles")
+    (tmp_path / "inputs").mkdir()
+    (tmp_path / "inputs" / "input.txt").write_text("input-data\n")
+    (tmp_path / "artifacts").mkdir()
+    path = tmp_path / "hello_world.hjson"
+    path.write_text(textwrap.dedent("""
+        {
+          architecture: {"OS": "%s", "ARCH": "amd64", "SUBARCH": "bookworm"}
+          stalks: {
+            hello_world: {
+              DOCKER_INIT_IMG: %s
+              TREE_CONFIG_VAR: hello from stalker config
+              writer: {}
+            }
+          }
+        }
+    """ % (os_name, base_image)))
+    return path
+
+
+def test_a_tree_becomes_a_chain_of_images_and_a_rerun_does_nothing(client, tree, os_name, base_image):
+    started = time.time()
+    cold = playbook("playbooks/hello_world.yml", "-i", tree)
+    output = step_lines(cold.stdout)
+    start = output.index(SEED_LINES[0])
+    assert output[start:start + len(SEED_LINES)] == SEED_LINES
+
+    hello = "%s/amd64/bookworm/hello_world" % os_name
+    writer = "%s/amd64/bookworm/writer" % os_name
+    image = {tag: client.images.get("%s:%s" % (hello, tag)) for tag in ["initial"] + HELLO_STEPS + ["final"]}
+    assert image["initial"].id == client.images.get(base_image).id
+    assert image["final"].id == image[HELLO_STEPS[-1]].id
+    for parent, step in zip(["initial"] + HELLO_STEPS, HELLO_STEPS):
+        assert image[step].attrs["Parent"] == image[parent].id, "%s must be committed on %s" % (step, parent)
+        labels = image[step].labels
+        assert labels["kantoo.devkit.stalk"] == "hello_world" and labels["kantoo.devkit.step"] == step
+        assert len(labels["kantoo.devkit.key"]) == 64
+
+    # the child starts from its parent's final; its steps saw the mounts, the options and the env
+    assert client.images.get(writer + ":initial").id == image["final"].id
+    assert client.images.get(writer + ":collect").attrs["Parent"] == image["final"].id
+    assert (tree.parent / "artifacts" / "artifact.txt").read_text() == "from-envplugins writer-host input-data\n"
+    assert "hello from f-string subsitution in a file\nwritten by collect" in cold.stdout
+    final_env = client.images.get(writer + ":final").attrs["Config"]["Env"] or []
+    assert not any(e.startswith("STALK_ENV=") for e in final_env), "step env must not be baked into images"
+    assert not client.containers.list(all=True, filters={"label": "kantoo.devkit.stalk"})
+
+    # nothing changed: no container, no commit, no step output
+    before = {t: i.id for t, i in image.items()}
+    since = time.time()
+    warm = playbook("playbooks/hello_world.yml", "-i", tree)
+    created = list(client.events(since=int(since), until=int(time.time()) + 1, decode=True,
+                                 filters={"type": "container", "event": "create"}))
+    assert created == []
+    assert "hello from a python plugin" not in warm.stdout
+    assert "changed=0" in warm.stdout.split("PLAY RECAP")[-1]
+    assert {t: client.images.get("%s:%s" % (hello, t)).id for t in before} == before
+    assert started  # the durations are measured by bench/, not here
+
+
+def test_kantoo_tree_stops_before_any_container_with_a_clear_message(client):
+    since = time.time()
+    proc = playbook("playbooks/kantoo.yml", check=False)
+    assert proc.returncode != 0
+    assert "inventories/kantoo.hjson" in proc.stdout
+    assert "Traceback" not in proc.stdout
+    created = list(client.events(since=int(since), until=int(time.time()) + 1, decode=True,
+                                 filters={"type": "container", "event": "create"}))
+    assert created == []
