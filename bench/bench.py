@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Time the hello_world tree against the raw cost of a step, measured in the same run.
+
+Not a test: it prints medians and ratios. Run it with `make bench` (after `make setup`).
+  raw floor     docker run + exec + commit + rm of one step, with the Docker SDK
+  empty play    ansible-playbook start-up with nothing to do
+  tasks only    the hello_world role on one running container, no image machinery
+  cold          playbooks/hello_world.yml on a tree nobody built yet
+  rerun         the same again, nothing changed
+"""
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import docker
+
+PROJECT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+BASE = os.environ.get("KANTOO_BASE_IMAGE", "kantoo/debian:bookworm")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+STEPS = 4
+
+
+def env():
+    return dict(os.environ, PATH="%s:%s" % (BIN, os.environ["PATH"]), ANSIBLE_CONFIG=str(PROJECT / "ansible.cfg"))
+
+
+def timed(args, cwd=PROJECT):
+    start = time.perf_counter()
+    subprocess.run(args, cwd=cwd, env=env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def raw_step(client):
+    start = time.perf_counter()
+    box = client.containers.run(BASE, entrypoint=["/bin/sh"], tty=True, detach=True)
+    box.exec_run(["sh", "-c", "echo step > /step"])
+    image = box.commit("kantoo-bench/raw", "step")
+    box.remove(force=True)
+    elapsed = time.perf_counter() - start
+    client.images.remove(image.id)
+    return elapsed
+
+
+def write_tree(directory, os_name):
+    shutil.copytree(PROJECT / "stalks", directory / "stalks")
+    tree = directory / "hello_world.hjson"
+    tree.write_text('{architecture: {"OS": "%s", "ARCH": "amd64", "SUBARCH": "bookworm"}\n'
+                    'stalks: {hello_world: {"DOCKER_INIT_IMG": "%s", "TREE_CONFIG_VAR": "bench"}}}\n' % (os_name, BASE))
+    return tree
+
+
+def tasks_only(client, directory):
+    """The step's own content: the role over community.docker.docker on one container, no commits."""
+    box = client.containers.run(BASE, entrypoint=["/bin/sh"], tty=True, detach=True)
+    play = directory / "tasks_only.yml"
+    play.write_text("- hosts: all\n  gather_facts: false\n  vars: {TREE_CONFIG_VAR: bench}\n"
+                    "  roles: [hello_world]\n")
+    try:
+        return timed([str(BIN / "ansible-playbook"), str(play), "-i", box.name + ",", "-e",
+                      "ansible_connection=community.docker.docker", "-e", "ansible_python_interpreter=/usr/bin/python3"])
+    finally:
+        box.remove(force=True)
+
+
+def remove_repositories(client, os_name):
+    for image in client.images.list():
+        for tag in image.tags:
+            if tag.startswith(os_name + "/"):
+                client.images.remove(tag)
+
+
+def main():
+    client = docker.from_env()
+    client.images.get(BASE)
+    playbook = str(BIN / "ansible-playbook")
+    results = {k: [] for k in ("raw", "empty", "tasks", "cold", "rerun")}
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        empty = scratch / "empty.yml"
+        empty.write_text("- hosts: localhost\n  gather_facts: false\n  tasks: []\n")
+        for _ in range(ROUNDS):
+            results["raw"].append(raw_step(client))
+            results["empty"].append(timed([playbook, str(empty)]))
+            results["tasks"].append(tasks_only(client, scratch))
+            os_name = "kantoo-bench-" + uuid.uuid4().hex[:8]
+            round_dir = scratch / os_name
+            round_dir.mkdir()
+            tree = write_tree(round_dir, os_name)
+            try:
+                results["cold"].append(timed([playbook, "playbooks/hello_world.yml", "-i", str(tree)]))
+                results["rerun"].append(timed([playbook, "playbooks/hello_world.yml", "-i", str(tree)]))
+            finally:
+                remove_repositories(client, os_name)
+    median = {k: statistics.median(v) for k, v in results.items()}
+    overhead = (median["cold"] - median["tasks"]) / STEPS
+    print("hello_world tree, %d steps, median of %d rounds" % (STEPS, ROUNDS))
+    print("  raw floor, one step (run+exec+commit+rm)  %6.2f s" % median["raw"])
+    print("  ansible-playbook, empty play              %6.2f s" % median["empty"])
+    print("  the role's tasks only, one container      %6.2f s" % median["tasks"])
+    print("  cold build                                %6.2f s" % median["cold"])
+    print("  rerun, nothing changed                    %6.2f s" % median["rerun"])
+    print("ratios")
+    print("  per-step overhead (cold - tasks only) / steps = %.2f s = %.1fx the raw floor"
+          % (overhead, overhead / median["raw"]))
+    print("  rerun - empty play = %.2f s = %.2f s a step" % (median["rerun"] - median["empty"],
+                                                              (median["rerun"] - median["empty"]) / STEPS))
+    print("  cold / rerun = %.1fx" % (median["cold"] / median["rerun"]))
+
+
+if __name__ == "__main__":
+    main()
