@@ -51,8 +51,19 @@ def base_image(client):
 
 
 @pytest.fixture
-def os_name(client):
-    """A unique OS name, so that a test's image repositories are its own; they are removed afterwards."""
+def fresh_base(client, base_image):
+    """A base image of its own (the base plus an empty layer), so that no cached step of another tree matches."""
+    box = client.containers.create(base_image, entrypoint=["/bin/true"])
+    image = box.commit("kantoo-test-base/" + uuid.uuid4().hex[:8], "base")
+    box.remove()
+    yield image.tags[0]
+    client.images.remove(image.id, force=True)
+
+
+@pytest.fixture
+def os_name(client, fresh_base):
+    """A unique OS name, so that a test's image repositories are its own; they are removed afterwards,
+    before the fresh base they grew from."""
     name = "kantoo-test-" + uuid.uuid4().hex[:8]
     yield name
     for container in client.containers.list(all=True, filters={"label": "kantoo.devkit.stalk"}):

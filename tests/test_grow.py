@@ -37,7 +37,7 @@ def step_lines(output):
 
 
 @pytest.fixture
-def tree(tmp_path, os_name, base_image):
+def tree(tmp_path, os_name, fresh_base):
     """A hello_world tree with a child stalk, in a scratch project that has the project's manifests."""
     shutil.copytree(PROJECT / "stalks", tmp_path / "stalks")
     shutil.copytree(FIXTURES / "stalks" / "writer", tmp_path / "stalks" / "writer")
@@ -57,11 +57,11 @@ def tree(tmp_path, os_name, base_image):
             }
           }
         }
-    """ % (os_name, base_image)))
+    """ % (os_name, fresh_base)))
     return path
 
 
-def test_a_tree_becomes_a_chain_of_images_and_a_rerun_does_nothing(client, tree, os_name, base_image):
+def test_a_tree_becomes_a_chain_of_images_and_a_rerun_does_nothing(client, tree, os_name, fresh_base):
     started = time.time()
     cold = playbook("playbooks/hello_world.yml", "-i", tree)
     output = step_lines(cold.stdout)
@@ -71,7 +71,7 @@ def test_a_tree_becomes_a_chain_of_images_and_a_rerun_does_nothing(client, tree,
     hello = "%s/amd64/bookworm/hello_world" % os_name
     writer = "%s/amd64/bookworm/writer" % os_name
     image = {tag: client.images.get("%s:%s" % (hello, tag)) for tag in ["initial"] + HELLO_STEPS + ["final"]}
-    assert image["initial"].id == client.images.get(base_image).id
+    assert image["initial"].id == client.images.get(fresh_base).id
     assert image["final"].id == image[HELLO_STEPS[-1]].id
     for parent, step in zip(["initial"] + HELLO_STEPS, HELLO_STEPS):
         assert image[step].attrs["Parent"] == image[parent].id, "%s must be committed on %s" % (step, parent)

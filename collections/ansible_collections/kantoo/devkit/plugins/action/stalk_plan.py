@@ -2,57 +2,9 @@
 # Copyright: kantoo-devkit contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
+"""Plan the steps of a stalk, in the controller's process (documented in modules/stalk_plan.py)."""
+
 from __future__ import annotations
-
-DOCUMENTATION = r"""
-module: stalk_plan
-short_description: Plan the steps of a kantoo stalk, reusing every step found in the cache
-version_added: 0.1.0
-description:
-  - Runs on the controller for a stalk host of the C(kantoo.devkit.stalker) inventory.
-  - Finds the stalk's role, reads its steps from C(tasks/main.yml), resolves the initial image and tags it
-    C(initial), then walks the steps and reuses each one whose cache key labels an existing image, tagging it.
-  - With O(check_only), only validates what can be known before any container starts.
-options:
-  check_only:
-    description: Validate the stalk (role, steps, container options, mounts, outside images) and change nothing.
-    type: bool
-    default: false
-author:
-  - kantoo-devkit contributors
-"""
-
-EXAMPLES = r"""
-- name: Plan the stalk
-  kantoo.devkit.stalk_plan:
-  register: kantoo_plan
-"""
-
-RETURN = r"""
-steps:
-  description: The stalk's steps, in order.
-  returned: always
-  type: list
-  elements: str
-cached:
-  description: The steps reused from the cache.
-  returned: unless check_only
-  type: list
-  elements: str
-todo:
-  description: The steps to run, each with its name, input digest and parent image.
-  returned: unless check_only
-  type: list
-  elements: dict
-role_dir:
-  description: Path of the stalk's role, searched in the tree's project, the playbook's directory and C(roles_path).
-  returned: unless check_only
-  type: str
-container:
-  description: Options, env and mounts of the step containers.
-  returned: unless check_only
-  type: dict
-"""
 
 import os
 
@@ -60,6 +12,7 @@ from ansible import constants as C
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import DockerUnavailable, connect
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import acquire
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import check_stalk, find_role, plan_stalk
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
 
@@ -70,7 +23,9 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        _, args = self.validate_argument_spec(argument_spec=dict(check_only=dict(type="bool", default=False)))
+        _, args = self.validate_argument_spec(argument_spec=dict(
+            check_only=dict(type="bool", default=False),
+            force=dict(type="list", elements="str", default=[])))
         stalk = {k: v for k, v in task_vars.items() if k.startswith("kantoo_")}
         if "kantoo_repository" not in stalk:
             return dict(failed=True, msg="host '%s' is not a stalk: run this on hosts of a kantoo tree inventory"
@@ -84,12 +39,17 @@ class ActionModule(ActionBase):
         try:
             client = connect()
             if args["check_only"]:
+                # the worker's parent is the ansible-playbook process: the lock is held for its whole run
+                acquire(stalk["kantoo_project_dir"], stalk["kantoo_tree"], os.getppid())
                 hostvars = task_vars["hostvars"]
                 repositories = {hostvars[h]["kantoo_repository"] for h in task_vars["groups"]["all"]
                                 if "kantoo_repository" in hostvars[h]}
                 result.update(check_stalk(client, stalk, role_dir, repositories))
             else:
-                result.update(plan_stalk(client, stalk, role_dir, task_vars), role_dir=role_dir)
+                # Ansible finds roles of roles_path by name, which reads better in its output than a path.
+                by_name = os.path.dirname(role_dir) in [os.path.abspath(p) for p in C.DEFAULT_ROLES_PATH]
+                result.update(plan_stalk(client, stalk, role_dir, task_vars, args["force"]), role_dir=role_dir,
+                              role=stalk["kantoo_stalk"] if by_name else role_dir)
         except (TreeError, DockerUnavailable) as exc:
             return dict(failed=True, msg=str(exc))
         result["changed"] = False

@@ -7,19 +7,35 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: steps
 type: notification
-short_description: Show what the steps of a stalk print
+short_description: Step output, per-step log files and an eliot event log for kantoo stalks
 version_added: 0.1.0
 description:
   - Prints, as plain lines, the standard output of every task that runs inside a step container
     (over C(community.docker.docker)), the way the seed devkit showed a step's output.
+  - Writes each step's output to its log file, C({LOG_DIR}/{stalk}/{ARCH}-{SUBARCH}-{step}-{timestamp}.txt),
+    and the run's events (stalk, step, container, commit, with their durations) to C({LOG_DIR}/eliot.txt),
+    which C(eliot-tree) renders. C(LOG_DIR) is relative to the tree's project directory.
+  - Values of variables whose names contain PASSWD, PASSWORD, SECRET or TOKEN are replaced by C(********)
+    in what it prints and writes, Ansible Vault values included.
   - Enable it with C(callbacks_enabled = kantoo.devkit.steps) in C(ansible.cfg).
 requirements:
   - enabled in configuration
+  - eliot (Python package), for the event log
 """
+
+import os
 
 from ansible.plugins.callback import CallbackBase
 
+try:
+    import eliot
+except ImportError:  # the event log is skipped; step logs still work
+    eliot = None
+
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import is_secret
+
 STEP_CONNECTIONS = ("community.docker.docker", "community.docker.docker_api", "docker")
+MASK = "********"
 
 
 class CallbackModule(CallbackBase):
@@ -28,15 +44,149 @@ class CallbackModule(CallbackBase):
     CALLBACK_NAME = "kantoo.devkit.steps"
     CALLBACK_NEEDS_ENABLED = True
 
-    def _show(self, result):
-        if result._task.get_vars().get("ansible_connection") not in STEP_CONNECTIONS:
-            return
-        stdout = result._result.get("stdout")
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._variables = None
+        self._play = None
+        self._secrets = {}      # host name -> secret values
+        self._steps = {}        # host name -> (log file, eliot action)
+        self._stalks = {}       # host name -> eliot action
+        self._eliot_file = None
+
+    # what the steps print ------------------------------------------------------------------------
+
+    def v2_playbook_on_play_start(self, play):
+        self._play = play
+        self._variables = play.get_variable_manager()
+
+    def _secret_values(self, host):
+        if host.name not in self._secrets:
+            values = set()
+            try:
+                variables = self._variables.get_vars(play=self._play, host=host)
+            except Exception:  # a variable that cannot be read is no reason to stop the build
+                variables = host.get_vars()
+            sources = dict(variables)
+            sources.update(variables.get("kantoo_variables") or {})
+            sources.update(variables.get("kantoo_env") or {})
+            for name, value in sources.items():
+                if is_secret(name) and isinstance(value, str) and len(str(value)) >= 3:
+                    values.add(str(value))
+            self._secrets[host.name] = sorted(values, key=len, reverse=True)
+        return self._secrets[host.name]
+
+    def _redact(self, host, text):
+        for value in self._secret_values(host):
+            text = text.replace(value, MASK)
+        return text
+
+    def _in_step(self, result):
+        task = result._task
+        return (task.get_vars().get("ansible_connection") in STEP_CONNECTIONS
+                and task.action not in ("include_role", "ansible.builtin.include_role"))
+
+    def _step_output(self, result):
+        host = result._host
+        stdout = self._redact(host, result._result.get("stdout") or "")
+        stderr = self._redact(host, result._result.get("stderr") or "")
         if stdout:
             self._display.display(stdout)
+        step = self._steps.get(host.name)
+        if step:
+            with open(step[0], "a", encoding="utf-8") as log:
+                log.write("TASK [%s]\n" % result._task.get_name().rsplit(" : ", 1)[-1])
+                for text in (stdout, stderr):
+                    if text:
+                        log.write(text + "\n")
+                if result._result.get("failed"):
+                    log.write("FAILED: %s\n" % self._redact(host, str(result._result.get("msg", ""))))
+
+    # the step machinery ----------------------------------------------------------------------------
+
+    def _machinery(self, result, failed=False):
+        action = result._task.action.split(".")[-1]
+        host, data = result._host, result._result
+        if action == "stalk_plan" and not result._task.args.get("check_only") and not failed:
+            self._start_stalk(host, data)
+        elif action == "step_container" and data.get("log_file") and not failed:
+            self._start_step(host, data)
+        elif action == "container_commit" and not failed and host.name in self._steps:
+            self._log("kantoo:commit", host, image=data.get("image_id"), tags=data.get("tags"))
+        elif action == "step_container" and result._task.args.get("state") == "absent":
+            self._finish_step(host)
+
+    def _start_stalk(self, host, data):
+        for name in list(self._stalks):  # stalks run one after the other
+            self._finish_stalk(name)
+        variables = host.get_vars()
+        self._open_eliot(variables)
+        if eliot is not None and self._eliot_file:
+            action = eliot.start_action(action_type="kantoo:stalk", tree=variables.get("kantoo_tree"),
+                                        stalk=host.name, repository=variables.get("kantoo_repository"),
+                                        cached=data.get("cached"), todo=[s["name"] for s in data.get("todo", [])])
+            self._stalks[host.name] = action
+            if not data.get("todo"):
+                self._finish_stalk(host.name)
+
+    def _start_step(self, host, data):
+        with open(data["log_file"], "w", encoding="utf-8"):
+            pass
+        action = None
+        parent = self._stalks.get(host.name)
+        if parent is not None:
+            with parent.context():
+                action = eliot.start_action(action_type="kantoo:step", step=data["labels"].get("kantoo.devkit.step"),
+                                            container=data["name"], parent_image=data.get("parent_image_id"),
+                                            log_file=data["log_file"])
+        self._steps[host.name] = (data["log_file"], action, [False])
+
+    def _finish_step(self, host):
+        step = self._steps.pop(host.name, None)
+        if step and step[1] is not None:
+            step[1].finish(RuntimeError("step failed, see %s" % step[0]) if step[2][0] else None)
+
+    def _finish_stalk(self, name):
+        action = self._stalks.pop(name, None)
+        if action is not None:
+            action.finish()
+
+    def _open_eliot(self, variables):
+        if eliot is None or self._eliot_file:
+            return
+        directory = os.path.join(variables.get("kantoo_project_dir", "."),
+                                 str((variables.get("kantoo_variables") or {}).get("LOG_DIR") or "logs"))
+        os.makedirs(directory, exist_ok=True)
+        self._eliot_file = open(os.path.join(directory, "eliot.txt"), "ab")
+        eliot.add_destinations(eliot.FileDestination(file=self._eliot_file))
+
+    def _log(self, message_type, host, **fields):
+        step = self._steps.get(host.name)
+        if step and step[1] is not None:
+            with step[1].context():
+                eliot.Message.log(message_type=message_type, **fields)
+
+    # callbacks -------------------------------------------------------------------------------------
 
     def v2_runner_on_ok(self, result):
-        self._show(result)
+        if self._in_step(result):
+            self._step_output(result)
+        else:
+            self._machinery(result)
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
-        self._show(result)
+        if self._in_step(result):
+            self._step_output(result)
+            step = self._steps.get(result._host.name)
+            if step:
+                step[2][0] = True
+        else:
+            self._machinery(result, failed=True)
+
+    def v2_playbook_on_stats(self, stats):
+        for host in list(self._steps):
+            self._steps.pop(host)
+        for action in self._stalks.values():
+            action.finish()
+        self._stalks.clear()
+        if self._eliot_file:
+            self._eliot_file.flush()

@@ -17,7 +17,7 @@ description:
     C(stalks/<stalk>/<stalk>.hjson) of the tree's project directory, C(architecture), C(paths), C(globals),
     the ancestors' nodes, the stalk's own node. Each ALL-CAPS key becomes a host variable of the same name.
   - The project directory is the nearest ancestor of the tree file that holds a C(stalks/) directory.
-  - "Also set: C(kantoo_stalk), C(kantoo_parent), C(kantoo_tree), C(kantoo_tree_file), C(kantoo_project_dir),
+  - "Also set: C(kantoo_stalk), C(kantoo_parent), C(kantoo_ancestors) (nearest first), C(kantoo_tree), C(kantoo_tree_file), C(kantoo_project_dir),
     C(kantoo_manifest), C(kantoo_repository) (C({OS}/{ARCH}/{SUBARCH}/{stalk})), C(kantoo_initial_image)
     (the parent's C(final), or C(DOCKER_INIT_IMG) when the node sets it), C(kantoo_pretend), C(kantoo_skip_until),
     C(kantoo_docker_opts), C(kantoo_env) and C(kantoo_variables) (all ALL-CAPS variables as one mapping)."

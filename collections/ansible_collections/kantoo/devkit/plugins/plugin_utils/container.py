@@ -23,27 +23,20 @@ LABEL = "kantoo.devkit"
 
 
 def container_options(docker_opts, where):
-    """DOCKER_OPTS of a stalk file as keyword arguments of the Docker SDK, and env it sets."""
-    options, env = {}, {}
+    """DOCKER_OPTS of a stalk file as keyword arguments of the Docker SDK.
+
+    The environment is not a container option here: each step gets it (see tree.environment),
+    because Docker would bake a container's environment into every commit.
+    """
+    options = {}
     for key, value in docker_opts.items():
-        if key == "environment":
-            env.update(_environment(value, where))
-        elif key in RUNNER_OPTIONS:
+        if key in RUNNER_OPTIONS:
             continue
-        elif key in CONTAINER_OPTIONS:
-            options[key] = value
-        else:
+        if key not in CONTAINER_OPTIONS:
             raise TreeError("%s: DOCKER_OPTS.%s is not a container option this runner knows; known: %s"
                             % (where, key, ", ".join(sorted(CONTAINER_OPTIONS))))
-    return options, env
-
-
-def _environment(value, where):
-    if isinstance(value, dict):
-        return {k: str(v) for k, v in value.items()}
-    if isinstance(value, list) and all(isinstance(v, str) and "=" in v for v in value):
-        return dict(v.split("=", 1) for v in value)
-    raise TreeError("%s: DOCKER_OPTS.environment must be a mapping or a list of NAME=value" % where)
+        options[key] = value
+    return options
 
 
 def bind(source, target, mode="ro"):
@@ -92,3 +85,35 @@ def start_container(client, image, stalk, step, options, mounts):
         labels={LABEL + ".stalk": stalk, LABEL + ".step": step},
         mounts=[Mount(m["target"], m["source"], type="bind", read_only=m["read_only"]) for m in mounts],
         **options)
+
+
+# docker run flags of the container options a shell command needs to repeat
+SHELL_FLAGS = {"privileged": "--privileged", "init": "--init", "read_only": "--read-only", "hostname": "--hostname",
+               "network_mode": "--network", "user": "--user", "working_dir": "--workdir", "shm_size": "--shm-size",
+               "ipc_mode": "--ipc", "pid_mode": "--pid", "cap_add": "--cap-add", "cap_drop": "--cap-drop",
+               "devices": "--device", "security_opt": "--security-opt", "dns": "--dns", "tmpfs": "--tmpfs",
+               "platform": "--platform", "mem_limit": "--memory"}
+
+
+def shell_command(image, options, mounts, env, secret):
+    """The docker run command of an interactive shell in image, with the stalk's options, mounts and env."""
+    command = ["docker", "run", "--rm", "-it"]
+    for key, value in sorted(options.items()):
+        flag = SHELL_FLAGS.get(key)
+        if flag is None or value in (False, None):
+            continue
+        if value is True:
+            command.append(flag)
+        elif isinstance(value, dict):
+            command += [part for k, v in value.items() for part in (flag, "%s:%s" % (k, v) if v else k)]
+        elif isinstance(value, list):
+            command += [part for v in value for part in (flag, str(v))]
+        else:
+            command += [flag, str(value)]
+    for mount in mounts:
+        command += ["--mount", "type=bind,src=%s,dst=%s%s" % (mount["source"], mount["target"],
+                                                             ",readonly" if mount["read_only"] else "")]
+    for name, value in sorted(env.items()):
+        # a secret's value is taken from the caller's environment, never printed
+        command += ["-e", name if secret(name) else "%s=%s" % (name, value)]
+    return command + ["--entrypoint", "/bin/sh", image]

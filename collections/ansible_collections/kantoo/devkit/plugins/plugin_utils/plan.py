@@ -3,25 +3,27 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """What a stalk has to do: its steps, their cache keys, and which of them are already images.
 
-A step's image carries the label kantoo.devkit.key, a digest of the parent image id and of every
-input of the step: its task file and the role's other files, the stalk's variables, and the
-container's options, env and mounts.  A step whose key is found is not run again.
+A step's image carries the label kantoo.devkit.key, a digest of its parent image id and of the
+step's inputs (see inputs.py), and kantoo.devkit.inputs, those inputs as digests, so that a miss
+can say what changed.  A step whose key is found is not run again.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 
 import yaml
 
+from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import find_image, tag_image
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import (
     LABEL, container_options, directory_mounts, sysroot_mounts)
-from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import find_image, tag_image
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import RoleInputs, hashed, sha256
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, load_manifest
 
 KEY_LABEL = LABEL + ".key"
+INPUTS_LABEL = LABEL + ".inputs"
+REPOSITORY_LABEL = LABEL + ".repository"
 INCLUDE_ACTIONS = ("ansible.builtin.include_tasks", "ansible.builtin.import_tasks", "include_tasks", "import_tasks")
 
 
@@ -38,10 +40,10 @@ def role_steps(role_dir):
         target = next((task[k] for k in INCLUDE_ACTIONS if isinstance(task, dict) and k in task), None)
         if isinstance(target, dict):
             target = target.get("file")
-        if not isinstance(target, str) or not target.endswith(".yml") or "{{" in target:
+        if not isinstance(target, str) or not target.endswith(".yml") or "{{" in target or "/" in target:
             raise TreeError("%s: task %d is not a step; list each step as 'ansible.builtin.import_tasks: <step>.yml'"
                             % (main, number))
-        steps.append(os.path.basename(target)[:-len(".yml")])
+        steps.append(target[:-len(".yml")])
     if not steps:
         raise TreeError("%s: lists no steps" % main)
     return steps
@@ -55,61 +57,96 @@ def find_role(name, search_paths):
     return None
 
 
-def _sha256(data):
-    return hashlib.sha256(data).hexdigest()
-
-
-def role_files_digest(role_dir, step, steps):
-    """Digests of the files a step may use: all of the role but main.yml and the other steps' task files."""
-    skip = {os.path.join("tasks", s + ".yml") for s in steps if s != step} | {os.path.join("tasks", "main.yml")}
-    digests = {}
-    for dirpath, dirnames, filenames in os.walk(role_dir):
-        dirnames[:] = sorted(d for d in dirnames if d not in ("molecule", "__pycache__"))
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            relative = os.path.relpath(path, role_dir)
-            if relative not in skip:
-                with open(path, "rb") as handle:
-                    digests[relative] = _sha256(handle.read())
-    return digests
-
-
-def role_overrides(role_dir, task_vars):
-    """Values given elsewhere (host vars, extra vars) for the role's defaults: they change what a step does."""
-    path = os.path.join(role_dir, "defaults", "main.yml")
-    if not os.path.exists(path):
-        return {}
-    with open(path, encoding="utf-8") as handle:
-        defaults = yaml.safe_load(handle) or {}
-    return {k: repr(task_vars[k]) for k in sorted(defaults) if k in task_vars}
-
-
 def cache_key(parent_id, digest):
-    return _sha256((parent_id + digest).encode())
+    return sha256(parent_id + digest)
 
 
 def container_config(stalk):
     """Container options, env and mounts of a stalk, from its manifest and its variables."""
-    manifest = load_manifest(stalk["kantoo_manifest"]) if stalk.get("kantoo_manifest") else load_manifest("")
+    manifest = load_manifest(stalk.get("kantoo_manifest") or "")
     where = stalk.get("kantoo_manifest") or stalk["kantoo_tree_file"]
-    options, env = container_options(stalk.get("kantoo_docker_opts") or {}, where)
-    env.update(stalk.get("kantoo_env") or {})
     project = stalk["kantoo_project_dir"]
     sysroot = stalk["kantoo_variables"].get("SYSROOT_DIR")
     mounts = sysroot_mounts(os.path.join(project, sysroot) if sysroot else None)
     mounts += directory_mounts(manifest["plugins"], project, where)
-    return {"options": options, "env": env, "mounts": mounts}
+    return {"options": container_options(stalk.get("kantoo_docker_opts") or {}, where), "mounts": mounts}
+
+
+def unset_variables(stalk):
+    """The seed's '' means "the tree sets this"; a '' left over is a mistake worth stopping for."""
+    names = sorted(k for k, v in stalk["kantoo_variables"].items() if v == "")
+    if names:
+        raise TreeError("%s: stalk '%s': variable %s is '' in %s and nothing sets it; set it in the tree "
+                        "(globals, or the stalk's node)" % (stalk["kantoo_tree_file"], stalk["kantoo_stalk"],
+                                                             ", ".join(names), stalk.get("kantoo_manifest")))
+
+
+def step_components(role, step, steps, stalk, container, task_vars):
+    """The inputs of a step as digests: what its label keeps and what its key is made of."""
+    inputs = role.step(step, steps)
+    variables = {k: v for k, v in stalk["kantoo_variables"].items() if k in inputs["names"]}
+    overrides = {k: task_vars[k] for k in inputs["defaults"] if k in task_vars}
+    config = {"options": container["options"], "env": hashed(stalk.get("kantoo_env") or {}),
+              "mounts": [(m["target"], m["read_only"]) for m in container["mounts"]]}
+    return {"step": step, "files": inputs["files"], "defaults": hashed(inputs["defaults"]),
+            "variables": hashed(variables), "overrides": hashed(overrides),
+            "container": sha256(json.dumps(config, sort_keys=True, default=str))}
+
+
+def explain_miss(client, reference, components, parent):
+    """Why a step is not in the cache, from the inputs label of its previous image."""
+    previous = find_image(client, reference)
+    if previous is None:
+        return "never built"
+    labels = client.api.inspect_image(previous)["Config"]["Labels"] or {}
+    if INPUTS_LABEL not in labels:
+        return "its image has no record of its inputs"
+    before = json.loads(labels[INPUTS_LABEL])
+    if before.get("parent") != parent:
+        return "its parent image changed (an earlier step, or the parent stalk, was rebuilt)"
+    changes = []
+    for part in ("files", "defaults", "variables", "overrides"):
+        old, new = before.get(part, {}), components[part]
+        for name in sorted(set(old) | set(new)):
+            if old.get(name) != new.get(name):
+                changes.append("%s %s %s" % (part.rstrip("s"), name, "changed" if name in old and name in new
+                                             else "added" if name in new else "removed"))
+    if before.get("container") != components["container"]:
+        changes.append("container options, env or mounts changed")
+    return ", ".join(changes) or "inputs changed"
 
 
 def find_cached(client, key):
-    images = client.api.images(all=True, filters={"label": "%s=%s" % (KEY_LABEL, key)}, quiet=True)
-    return images[0] if images else None
+    """The newest image labelled with key, or None."""
+    images = client.api.images(all=True, filters={"label": "%s=%s" % (KEY_LABEL, key)})
+    return max(images, key=lambda i: i["Created"])["Id"] if images else None
+
+
+def forced_from(force, stalk, steps):
+    """stalk_force is 'stalk' (all its steps) or 'stalk:step' (that step and those after it)."""
+    for item in force or []:
+        name, _, step = str(item).partition(":")
+        if name == stalk:
+            return steps.index(step) if step in steps else 0
+    return len(steps)
+
+
+def remove_leftovers(client, stalk):
+    """Containers of an interrupted run of this stalk: they hold nothing a tag points at."""
+    for container in client.api.containers(all=True, filters={"label": "%s.stalk=%s" % (LABEL, stalk)}):
+        if container["Labels"].get(LABEL + ".daemon") != "true":
+            client.api.remove_container(container["Id"], v=True, force=True)
 
 
 def check_stalk(client, stalk, role_dir, tree_repositories):
-    """Everything that can be known before any container starts: steps, container config, outside images."""
+    """Everything that can be known before any container starts."""
     steps = role_steps(role_dir)
     container_config(stalk)
+    unset_variables(stalk)
+    skip_until = stalk.get("kantoo_skip_until")
+    if skip_until and skip_until not in steps:
+        raise TreeError("%s: stalk '%s': skip_until names '%s', which is not one of its steps: %s"
+                        % (stalk["kantoo_tree_file"], stalk["kantoo_stalk"], skip_until, ", ".join(steps)))
     initial = stalk["kantoo_initial_image"]
     if initial.rsplit(":", 1)[0] not in tree_repositories and find_image(client, initial) is None:
         raise TreeError("%s: stalk '%s': its initial image '%s' does not exist; make it first, for example with "
@@ -118,45 +155,50 @@ def check_stalk(client, stalk, role_dir, tree_repositories):
     return {"steps": steps}
 
 
-def plan_stalk(client, stalk, role_dir, task_vars):
+def plan_stalk(client, stalk, role_dir, task_vars, force=None):
     """Resolve the initial image, reuse every step found in the cache, and say what is left to run."""
     name, repository = stalk["kantoo_stalk"], stalk["kantoo_repository"]
+    where = "%s: stalk '%s'" % (stalk["kantoo_tree_file"], name)
     steps = role_steps(role_dir)
     container = container_config(stalk)
-    shared = json.dumps({"variables": stalk["kantoo_variables"], "container": container,
-                         "overrides": role_overrides(role_dir, task_vars)}, sort_keys=True, default=str)
-    digests = [_sha256((step + shared + json.dumps(role_files_digest(role_dir, step, steps), sort_keys=True))
-                       .encode()) for step in steps]
+    role = RoleInputs(role_dir)
+    components = [step_components(role, step, steps, stalk, container, task_vars) for step in steps]
+    remove_leftovers(client, name)
 
     initial = stalk["kantoo_initial_image"]
     image = find_image(client, initial)
     if image is None:
         hint = ("build its parent '%s' first" % stalk["kantoo_parent"] if stalk.get("kantoo_parent")
                 else "make it first, for example with 'make setup' (kantoo.devkit.base_image)")
-        raise TreeError("%s: stalk '%s': its initial image '%s' does not exist; %s"
-                        % (stalk["kantoo_tree_file"], name, initial, hint))
+        raise TreeError("%s: its initial image '%s' does not exist; %s" % (where, initial, hint))
     tag_image(client, image, repository, "initial")
 
     skip_until = stalk.get("kantoo_skip_until") or ""
-    if skip_until and skip_until not in steps:
-        raise TreeError("%s: stalk '%s': skip_until names '%s', which is not one of its steps: %s"
-                        % (stalk["kantoo_tree_file"], name, skip_until, ", ".join(steps)))
-    pretend = stalk.get("kantoo_pretend")
-    done, todo = [], []
-    for step, digest in zip(steps, digests):
+    reuse_tags = steps.index(skip_until) if skip_until else (len(steps) if stalk.get("kantoo_pretend") else 0)
+    first_forced = forced_from(force, name, steps)
+    done, todo, explain = [], [], []
+    for number, (step, parts) in enumerate(zip(steps, components)):
+        digest = sha256(json.dumps(parts, sort_keys=True))
         if todo:
-            todo.append({"name": step, "digest": digest})
+            todo.append({"name": step, "digest": digest, "inputs": parts})
+            explain.append("%s: rebuilt, after an earlier step" % step)
             continue
-        if pretend or (skip_until and steps.index(step) < steps.index(skip_until)):
+        if number < reuse_tags:
             found = find_image(client, "%s:%s" % (repository, step))
             if found is None:
-                why = "pretend is set" if pretend else "skip_until is '%s'" % skip_until
-                raise TreeError("%s: stalk '%s': %s, but step '%s' has no image %s:%s yet; build it first"
-                                % (stalk["kantoo_tree_file"], name, why, step, repository, step))
+                why = "pretend is set" if stalk.get("kantoo_pretend") else "skip_until is '%s'" % skip_until
+                raise TreeError("%s: %s, but step '%s' has no image %s:%s yet; build it first"
+                                % (where, why, step, repository, step))
+            explain.append("%s: reused by tag (%s)" % (step, "pretend" if stalk.get("kantoo_pretend") else "skip_until"))
+        elif number >= first_forced:
+            found = None
+            explain.append("%s: forced" % step)
         else:
             found = find_cached(client, cache_key(image, digest))
+            explain.append("%s: cached" % step if found else "%s: rebuilt, %s" % (
+                step, explain_miss(client, "%s:%s" % (repository, step), parts, image)))
         if found is None:
-            todo.append({"name": step, "digest": digest})
+            todo.append({"name": step, "digest": digest, "inputs": parts})
             continue
         tag_image(client, found, repository, step)
         image = found
@@ -167,4 +209,4 @@ def plan_stalk(client, stalk, role_dir, task_vars):
     for number, item in enumerate(todo):
         item["parent"] = image if number == 0 else "%s:%s" % (repository, todo[number - 1]["name"])
     return {"steps": steps, "cached": done, "todo": todo, "image": image, "container": container,
-            "last_step": steps[-1]}
+            "last_step": steps[-1], "explain": explain}

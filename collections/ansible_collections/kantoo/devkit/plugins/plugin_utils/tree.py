@@ -77,13 +77,27 @@ def load_manifest(path):
     for key in ("DOCKER_OPTS", "envplugins", "plugins"):
         if not isinstance(data.get(key) or {}, dict):
             raise TreeError("%s: key '%s' must be a mapping" % (path, key))
+    docker_opts = dict(data.get("DOCKER_OPTS") or {})
+    env = environment(docker_opts.get("environment"), path)
+    env.update({k: str(v) for k, v in (data.get("envplugins") or {}).items()})
     return {
         "path": path,
         "variables": {k: v for k, v in data.items() if is_variable(k) and k != "DOCKER_OPTS"},
-        "docker_opts": dict(data.get("DOCKER_OPTS") or {}),
-        "env": {k: str(v) for k, v in (data.get("envplugins") or {}).items()},
+        "docker_opts": docker_opts,
+        "env": env,
         "plugins": data.get("plugins") or {},
     }
+
+
+def environment(value, where):
+    """DOCKER_OPTS.environment, a mapping or a list of NAME=value, as a mapping."""
+    if not value:
+        return {}
+    if isinstance(value, dict):
+        return {k: str(v) for k, v in value.items()}
+    if isinstance(value, list) and all(isinstance(v, str) and "=" in v for v in value):
+        return dict(v.split("=", 1) for v in value)
+    raise TreeError("%s: DOCKER_OPTS.environment must be a mapping or a list of NAME=value" % where)
 
 
 def _section(tree, name, tree_file):
@@ -119,6 +133,12 @@ def image_reference(value, variables):
 
 def repository_prefix(variables):
     return "/".join(str(variables[k]) for k in ("OS", "ARCH", "SUBARCH"))
+
+
+def ancestors_of(parent, stalks):
+    """Names of the ancestors of a stalk whose parent is parent, nearest first."""
+    by_name = {s["name"]: s for s in stalks}
+    return [parent] + by_name[parent]["ancestors"] if parent else []
 
 
 def read_tree(tree_file):
@@ -165,6 +185,7 @@ def read_tree(tree_file):
         stalks.append({
             "name": name,
             "parent": parent,
+            "ancestors": ancestors_of(parent, stalks),
             "tree": tree_name,
             "tree_file": os.path.abspath(tree_file),
             "project_dir": project,

@@ -1,0 +1,29 @@
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Remove a stalk's images, in the controller's process (documented in modules/stalk_prune.py)."""
+
+from __future__ import annotations
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import APIError, DockerUnavailable, connect
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.prune import prune_stalk
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+    _supports_check_mode = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        try:
+            removed = prune_stalk(connect(), task_vars["kantoo_stalk"], task_vars["kantoo_repository"])
+        except DockerUnavailable as exc:
+            return dict(failed=True, msg=str(exc))
+        except APIError as exc:
+            return dict(failed=True, msg="docker refused to remove an image of %s: %s"
+                        % (task_vars["kantoo_repository"], exc.explanation))
+        result.update(changed=bool(removed), removed=removed)
+        return result

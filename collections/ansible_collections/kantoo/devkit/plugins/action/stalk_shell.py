@@ -1,0 +1,38 @@
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The command of a shell in a step's image, in the controller's process (documented in modules/stalk_shell.py)."""
+
+from __future__ import annotations
+
+import shlex
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import DockerUnavailable, connect, find_image
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import shell_command
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import is_secret
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import container_config
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        _, args = self.validate_argument_spec(argument_spec=dict(step=dict(type="str", default="final")))
+        image = "%s:%s" % (task_vars["kantoo_repository"], args["step"])
+        try:
+            if find_image(connect(), image) is None:
+                return dict(failed=True, msg="there is no image %s; build the stalk first, or name an existing step"
+                            % image)
+            stalk = {k: v for k, v in task_vars.items() if k.startswith("kantoo_")}
+            config = container_config(stalk)
+        except (DockerUnavailable, TreeError) as exc:
+            return dict(failed=True, msg=str(exc))
+        command = shell_command(image, config["options"], config["mounts"], task_vars.get("kantoo_env") or {},
+                                is_secret)
+        result.update(changed=False, image=image, argv=command, command=" ".join(shlex.quote(c) for c in command))
+        return result

@@ -1,0 +1,79 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# The work is done by the action plugin of the same name, on the controller; this file documents it.
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: stalk_plan
+short_description: Plan the steps of a kantoo stalk, reusing every step found in the cache
+version_added: 0.1.0
+description:
+  - Runs on the controller for a stalk host of the C(kantoo.devkit.stalker) inventory.
+  - Finds the stalk's role (in the tree's project C(roles/), the playbook's C(roles/), then C(roles_path)),
+    reads its steps from C(tasks/main.yml), resolves the initial image and tags it C(initial), removes containers
+    left by an interrupted run, then walks the steps and reuses each one whose cache key labels an image.
+  - A step's cache key is a digest of its parent image id and of its inputs; its task file, the role's files,
+    defaults and vars that it names, the tree variables it names, and the stalk's container settings.
+  - With O(check_only), only validates what can be known before any container starts.
+options:
+  check_only:
+    description: Validate the stalk (role, steps, container options, mounts, unset variables, outside images).
+    type: bool
+    default: false
+  force:
+    description:
+      - Steps to rebuild even when cached, each C(stalk) (all its steps) or C(stalk:step) (that step and the ones after).
+    type: list
+    elements: str
+    default: []
+attributes:
+  check_mode:
+    support: none
+author:
+  - kantoo-devkit contributors
+"""
+
+EXAMPLES = r"""
+- name: Plan the stalk
+  kantoo.devkit.stalk_plan:
+    force: "{{ stalk_force | default([]) }}"
+  register: kantoo_plan
+"""
+
+RETURN = r"""
+steps:
+  description: The stalk's steps, in order.
+  returned: always
+  type: list
+  elements: str
+cached:
+  description: The steps reused from the cache.
+  returned: unless check_only
+  type: list
+  elements: str
+todo:
+  description: The steps to run, each with its name, input digest, inputs and parent image.
+  returned: unless check_only
+  type: list
+  elements: dict
+explain:
+  description: For each step, whether it was cached and, if not, what changed.
+  returned: unless check_only
+  type: list
+  elements: str
+role:
+  description: How to include the stalk's role, by name when it is in C(roles_path), else by path.
+  returned: unless check_only
+  type: str
+role_dir:
+  description: Path of the stalk's role.
+  returned: unless check_only
+  type: str
+container:
+  description: Options and mounts of the step containers.
+  returned: unless check_only
+  type: dict
+"""

@@ -1,0 +1,38 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# The work is done by the action plugin of the same name, on the controller; this file documents it.
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: stalk_prune
+short_description: Remove the images of a kantoo stalk
+version_added: 0.1.0
+description:
+  - Runs on the controller for a stalk host of the C(kantoo.devkit.stalker) inventory.
+  - Removes the stalk's leftover containers, untags C(<repository>:initial) (its parent's image stays), and removes
+    every image the stalk made (its steps, their cached versions, failed steps), newest first.
+  - Host directories, artifacts among them, are never touched.
+  - Run it on a stalk's descendants first (C(playbooks/prune.yml) does), since an image with children cannot go.
+options: {}
+attributes:
+  check_mode:
+    support: none
+author:
+  - kantoo-devkit contributors
+"""
+
+EXAMPLES = r"""
+- name: Remove the stalk's images
+  kantoo.devkit.stalk_prune:
+"""
+
+RETURN = r"""
+removed:
+  description: The tags that were removed.
+  returned: always
+  type: list
+  elements: str
+"""

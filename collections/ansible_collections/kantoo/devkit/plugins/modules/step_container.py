@@ -1,0 +1,99 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# The work is done by the action plugin of the same name, on the controller; this file documents it.
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: step_container
+short_description: Start or remove the container of one step of a kantoo stalk
+version_added: 0.1.0
+description:
+  - Runs on the controller and talks to the Docker daemon in its own process, which costs milliseconds
+    where a module would cost a Python start-up.
+  - With O(state=started), starts a container from O(image) with the stalk's options and bind mounts, kept alive by
+    a shell waiting on its tty, and returns its name for the C(community.docker.docker) connection, the labels of
+    the step's image (with its cache key) and the path of the step's log file.
+  - A parent image with O(max_layers) layers or more is first flattened into a one-layer copy with the same config.
+  - With O(state=absent), removes the container O(name) and its anonymous volumes.
+options:
+  state:
+    description: Whether the container should run or be gone.
+    type: str
+    choices: [started, absent]
+    default: started
+  image:
+    description: Image to start from. Required with O(state=started).
+    type: str
+  step:
+    description: Name of the step, for the container's name, the labels and the log file. Required with O(state=started).
+    type: str
+  digest:
+    description: Digest of the step's inputs, from M(kantoo.devkit.stalk_plan). Required with O(state=started).
+    type: str
+  inputs:
+    description: The step's inputs as digests, from M(kantoo.devkit.stalk_plan), kept in a label to explain misses.
+    type: dict
+    default: {}
+  config:
+    description: Options and mounts of the stalk's containers, from M(kantoo.devkit.stalk_plan).
+    type: dict
+    default: {}
+  max_layers:
+    description: Flatten a parent image that has this many layers or more.
+    type: int
+    default: 100
+  name:
+    description: Container to remove. Required with O(state=absent).
+    type: str
+attributes:
+  check_mode:
+    support: none
+author:
+  - kantoo-devkit contributors
+"""
+
+EXAMPLES = r"""
+- name: Start the container of a step
+  kantoo.devkit.step_container:
+    image: "{{ kantoo_step.parent }}"
+    step: "{{ kantoo_step.name }}"
+    digest: "{{ kantoo_step.digest }}"
+    inputs: "{{ kantoo_step.inputs }}"
+    config: "{{ kantoo_plan.container }}"
+  register: kantoo_container
+
+- name: Remove it
+  kantoo.devkit.step_container:
+    name: "{{ kantoo_container.name }}"
+    state: absent
+"""
+
+RETURN = r"""
+name:
+  description: Name of the container.
+  returned: always
+  type: str
+key:
+  description: Cache key of the step.
+  returned: when started
+  type: str
+labels:
+  description: Labels for the step's image, its cache key and inputs among them.
+  returned: when started
+  type: dict
+parent_image_id:
+  description: Id of the image the step starts from, before any flattening.
+  returned: when started
+  type: str
+flattened:
+  description: Whether the container runs a flattened copy of the parent image.
+  returned: when started
+  type: bool
+log_file:
+  description: Path of the step's log file, C({LOG_DIR}/{stalk}/{ARCH}-{SUBARCH}-{step}-{timestamp}.txt).
+  returned: when started
+  type: str
+"""

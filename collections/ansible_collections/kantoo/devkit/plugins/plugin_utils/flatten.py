@@ -1,0 +1,49 @@
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Flattening: Docker refuses images deeper than about 125 layers, and every step adds one."""
+
+from __future__ import annotations
+
+import json
+
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import LABEL
+
+FLATTENED_LABEL = LABEL + ".flattened-from"
+
+
+def layer_count(client, image_id):
+    return len(client.api.inspect_image(image_id)["RootFS"].get("Layers") or [])
+
+
+def config_changes(config):
+    """Dockerfile instructions that give an imported image the config of the image it was exported from."""
+    changes = ["ENV %s=%s" % (k, json.dumps(v)) for k, v in (e.split("=", 1) for e in config.get("Env") or [])]
+    for key, instruction in (("Entrypoint", "ENTRYPOINT"), ("Cmd", "CMD")):
+        if config.get(key):
+            changes.append("%s %s" % (instruction, json.dumps(config[key])))
+    if config.get("WorkingDir"):
+        changes.append("WORKDIR " + config["WorkingDir"])
+    if config.get("User"):
+        changes.append("USER " + config["User"])
+    labels = dict(config.get("Labels") or {})
+    return changes, labels
+
+
+def flattened(client, image_id):
+    """A one-layer copy of image_id with the same config; made once, then found by its label."""
+    found = client.api.images(all=True, filters={"label": "%s=%s" % (FLATTENED_LABEL, image_id)}, quiet=True)
+    if found:
+        return found[0]
+    changes, labels = config_changes(client.api.inspect_image(image_id)["Config"] or {})
+    labels[FLATTENED_LABEL] = image_id
+    changes += ["LABEL %s=%s" % (k, json.dumps(v)) for k, v in sorted(labels.items())]
+    container = client.api.create_container(image_id, entrypoint=["/bin/true"])["Id"]
+    try:
+        stream = client.api.export(container)
+        result = client.api.import_image_from_stream(stream, changes=changes)
+    finally:
+        client.api.remove_container(container, force=True)
+    status = json.loads(result.strip().splitlines()[-1]) if isinstance(result, str) else result
+    return status["status"] if status["status"].startswith("sha256:") else "sha256:" + status["status"]
+
