@@ -1,0 +1,136 @@
+"""Incremental builds: what a change rebuilds, forcing, failures, interruptions, concurrent runs, deep chains."""
+
+import os
+import signal
+import subprocess
+import time
+
+from conftest import BIN, ansible_env, PROJECT
+from scratch import copy_task, created_containers, deep_image, grow, make_role, make_tree, tags, write
+
+
+def counter_project(project, os_name, base):
+    make_role(project, "counter", {
+        "one": [copy_task("/one", "{{ ONE }}")],
+        "two": [{"name": "Render two", "ansible.builtin.template": {"src": "two.j2", "dest": "/two", "mode": "0644"}}],
+        "three": [copy_task("/three", "{{ counter_three }}")],
+    }, defaults={"counter_three": "{{ THREE }}"}, files={"templates/two.j2": "two\n"})
+    make_role(project, "leaf", {"only": [{"name": "Read", "ansible.builtin.command": "cat /one /two /three",
+                                          "changed_when": False}]})
+    make_role(project, "other", {"only": [copy_task("/other", "other")]})
+    return make_tree(project, os_name, {
+        "counter": {"DOCKER_INIT_IMG": base, "ONE": "a", "THREE": "c", "leaf": {}},
+        "other": {"DOCKER_INIT_IMG": base},
+    })
+
+
+def snapshot(client, os_name):
+    return {stalk: tags(client, os_name, stalk) for stalk in ("counter", "leaf", "other")}
+
+
+def rebuilt(before, after):
+    return sorted("%s:%s" % (stalk, tag) for stalk in before for tag in before[stalk]
+                  if tag not in ("initial", "final") and before[stalk][tag] != after[stalk].get(tag))
+
+
+def test_a_change_rebuilds_from_the_first_step_that_uses_it_and_the_descendants(client, tmp_path, os_name,
+                                                                                  fresh_base):
+    tree = counter_project(tmp_path, os_name, fresh_base)
+    grow(tree)
+    first = snapshot(client, os_name)
+    assert set(first["counter"]) == {"initial", "one", "two", "three", "final"}
+
+    write(tree, tree.read_text().replace('"THREE": "c"', '"THREE": "changed"'))
+    run = grow(tree, "-e", "stalk_explain=true")
+    second = snapshot(client, os_name)
+    assert rebuilt(first, second) == ["counter:three", "leaf:only"]
+    assert "three: rebuilt, variable THREE changed" in run.stdout
+    assert "one: cached" in run.stdout
+
+    write(tmp_path / "roles/counter/templates/two.j2", "two, edited\n")
+    run = grow(tree, "-e", "stalk_explain=true")
+    third = snapshot(client, os_name)
+    assert rebuilt(second, third) == ["counter:three", "counter:two", "leaf:only"]
+    assert "two: rebuilt, file templates/two.j2 changed" in run.stdout
+
+    grow(tree, "-e", "stalk_force=counter:three")
+    fourth = snapshot(client, os_name)
+    assert rebuilt(third, fourth) == ["counter:three", "leaf:only"]
+
+    write(tmp_path / "roles/counter/tasks/one.yml", (tmp_path / "roles/counter/tasks/one.yml").read_text()
+          .replace("Write /one", "Write the first file"))
+    grow(tree)
+    fifth = snapshot(client, os_name)
+    assert rebuilt(fourth, fifth) == ["counter:one", "counter:three", "counter:two", "leaf:only"]
+    assert fifth["other"] == first["other"], "a stalk outside the changed branch must not rebuild"
+
+
+def test_a_failed_step_moves_no_tag_keeps_its_file_system_and_the_next_run_resumes(client, tmp_path, os_name,
+                                                                                    fresh_base):
+    make_role(tmp_path, "failing", {
+        "ok": [copy_task("/ok", "ok")],
+        "boom": [{"name": "Break on purpose", "ansible.builtin.shell": "echo partial output; exit 3",
+                  "changed_when": True}],
+    })
+    tree = make_tree(tmp_path, os_name, {"failing": {"DOCKER_INIT_IMG": fresh_base}})
+    failed = grow(tree, check=False)
+    assert failed.returncode != 0
+    assert "Stalk failing: step boom failed in task 'Break on purpose' with exit code 3" in failed.stdout
+    logs = list((tmp_path / "logs" / "failing").glob("amd64-bookworm-boom-*.txt"))
+    assert len(logs) == 1 and "partial output" in logs[0].read_text()
+    assert str(logs[0]) in failed.stdout
+    assert "ansible-playbook playbooks/shell.yml -e stalk=failing -e step=boom-failed" in failed.stdout
+    first = tags(client, os_name, "failing")
+    assert "boom" not in first and "final" not in first and "ok" in first
+    kept = client.images.get("%s/amd64/bookworm/failing:boom-failed" % os_name)
+    assert kept.labels["kantoo.devkit.failed"] == "true" and kept.labels["kantoo.devkit.key"] == ""
+    assert not client.containers.list(all=True, filters={"label": "kantoo.devkit.stalk=failing"})
+
+    write(tmp_path / "roles/failing/tasks/boom.yml", "- name: Work now\n  ansible.builtin.command: 'true'\n"
+          "  changed_when: true\n")
+    resumed = grow(tree, "-e", "stalk_explain=true")
+    assert "ok: cached" in resumed.stdout
+    second = tags(client, os_name, "failing")
+    assert second["ok"] == first["ok"] and second["final"] == second["boom"]
+
+
+def test_an_interrupted_run_leaves_nothing_behind_and_a_second_run_at_once_is_refused(client, tmp_path, os_name,
+                                                                                       fresh_base):
+    make_role(tmp_path, "slow", {"nap": [{"name": "Sleep", "ansible.builtin.command": "sleep 60",
+                                          "changed_when": False}]})
+    tree = make_tree(tmp_path, os_name, {"slow": {"DOCKER_INIT_IMG": fresh_base}})
+    first = subprocess.Popen([str(BIN / "ansible-playbook"), "playbooks/grow.yml", "-i", str(tree)], cwd=PROJECT,
+                             env=ansible_env(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                             start_new_session=True)
+    try:
+        deadline = time.time() + 60
+        while not client.containers.list(filters={"label": "kantoo.devkit.stalk=slow"}):
+            assert time.time() < deadline and first.poll() is None, "the step container never started"
+            time.sleep(0.2)
+        second = grow(tree, check=False)
+        assert second.returncode != 0
+        assert "tree 'tree' is being grown by another run (process %d" % first.pid in second.stdout
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+    assert client.containers.list(filters={"label": "kantoo.devkit.stalk=slow"}), "the kill left its container"
+
+    write(tmp_path / "roles/slow/tasks/nap.yml", "- name: Nap briefly\n  ansible.builtin.command: sleep 0\n"
+          "  changed_when: false\n")
+    grow(tree)
+    assert not client.containers.list(all=True, filters={"label": "kantoo.devkit.stalk=slow"})
+    assert set(tags(client, os_name, "slow")) == {"initial", "nap", "final"}
+
+
+def test_a_chain_deeper_than_dockers_layer_limit_is_flattened(client, tmp_path, os_name, fresh_base):
+    base = deep_image(client, fresh_base, 120, os_name + "/deep-base")
+    steps = {"s%d" % n: [copy_task("/s%d" % n, str(n))] for n in range(1, 9)}
+    make_role(tmp_path, "deep", steps)
+    tree = make_tree(tmp_path, os_name, {"deep": {"DOCKER_INIT_IMG": base}})
+    grow(tree)
+    final = client.images.get("%s/amd64/bookworm/deep:final" % os_name)
+    assert len(final.attrs["RootFS"]["Layers"]) < 125
+    listing = client.containers.run(final.id, ["sh", "-c", "cat /s1 /s8; ls /layer-119"], remove=True)
+    assert listing == b"18/layer-119\n"
+    assert client.images.get(base).id != final.id
+    client.images.remove(base)
