@@ -39,8 +39,8 @@ def make_tree(project, os_name, stalks, name="tree"):
     return write(project / (name + ".hjson"), json.dumps(tree, indent=2))
 
 
-def grow(tree, *args, check=True):
-    return playbook("playbooks/grow.yml", "-i", tree, *args, check=check)
+def grow(tree, *args, check=True, **env):
+    return playbook("playbooks/grow.yml", "-i", tree, *args, check=check, **env)
 
 
 def tags(client, os_name, stalk):
@@ -51,7 +51,8 @@ def tags(client, os_name, stalk):
 
 
 def created_containers(client, since):
-    return list(client.events(since=int(since), until=int(time.time()) + 1, decode=True,
+    """Containers created since a time.time(); the engine takes fractions of a second as 'seconds.nanos'."""
+    return list(client.events(since="%.9f" % since, until=int(time.time()) + 1, decode=True,
                               filters={"type": "container", "event": "create"}))
 
 

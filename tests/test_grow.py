@@ -7,6 +7,7 @@ import time
 import pytest
 
 from conftest import PROJECT, playbook
+from scratch import created_containers
 
 FIXTURES = PROJECT / "tests" / "fixtures"
 HELLO_STEPS = ["hello_from_sh", "hello_python_from_env", "hello_python_from_arg", "hello_python_from_explicit_env"]
@@ -92,9 +93,7 @@ def test_a_tree_becomes_a_chain_of_images_and_a_rerun_does_nothing(client, tree,
     before = {t: i.id for t, i in image.items()}
     since = time.time()
     warm = playbook("playbooks/hello_world.yml", "-i", tree)
-    created = list(client.events(since=int(since), until=int(time.time()) + 1, decode=True,
-                                 filters={"type": "container", "event": "create"}))
-    assert created == []
+    assert created_containers(client, since) == []
     assert "hello from a python plugin" not in warm.stdout
     assert "changed=0" in warm.stdout.split("PLAY RECAP")[-1]
     assert {t: client.images.get("%s:%s" % (hello, t)).id for t in before} == before
@@ -107,6 +106,4 @@ def test_kantoo_tree_stops_before_any_container_with_a_clear_message(client):
     assert proc.returncode != 0
     assert "inventories/kantoo.hjson" in proc.stdout
     assert "Traceback" not in proc.stdout
-    created = list(client.events(since=int(since), until=int(time.time()) + 1, decode=True,
-                                 filters={"type": "container", "event": "create"}))
-    assert created == []
+    assert created_containers(client, since) == []

@@ -70,8 +70,10 @@ class CallbackModule(CallbackBase):
             sources.update(variables.get("kantoo_variables") or {})
             sources.update(variables.get("kantoo_env") or {})
             for name, value in sources.items():
-                if is_secret(name) and isinstance(value, str) and len(str(value)) >= 3:
-                    values.add(str(value))
+                # str() also opens Ansible Vault values, whatever their class
+                if is_secret(name) and not isinstance(value, (dict, list, bool, int, type(None))):
+                    if len(str(value)) >= 3:
+                        values.add(str(value))
             self._secrets[host.name] = sorted(values, key=len, reverse=True)
         return self._secrets[host.name]
 
