@@ -14,7 +14,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import DockerUnavailable, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import acquire
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import check_stalk, find_role, plan_stalk
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, load_manifest
 
 
 class ActionModule(ActionBase):
@@ -30,12 +30,9 @@ class ActionModule(ActionBase):
         if "kantoo_repository" not in stalk:
             return dict(failed=True, msg="host '%s' is not a stalk: run this on hosts of a kantoo tree inventory"
                         % task_vars.get("inventory_hostname"))
-        search = [os.path.join(task_vars["playbook_dir"], "roles"), os.path.join(stalk["kantoo_project_dir"], "roles")]
-        search = list(dict.fromkeys(search + list(C.DEFAULT_ROLES_PATH)))
-        role_dir = find_role(stalk["kantoo_stalk"], search)
-        if role_dir is None:
-            return dict(failed=True, msg="%s: unknown stalk '%s': no role of that name in %s"
-                        % (stalk["kantoo_tree_file"], stalk["kantoo_stalk"], ", ".join(search)))
+        role_dir, error = self._steps_source(stalk, task_vars)
+        if error:
+            return dict(failed=True, msg=error)
         try:
             client = connect()
             if args["check_only"]:
@@ -47,10 +44,39 @@ class ActionModule(ActionBase):
                 result.update(check_stalk(client, stalk, role_dir, repositories))
             else:
                 # Ansible finds roles of roles_path by name, which reads better in its output than a path.
-                by_name = os.path.dirname(role_dir) in [os.path.abspath(p) for p in C.DEFAULT_ROLES_PATH]
+                by_name = role_dir and os.path.dirname(role_dir) in [os.path.abspath(p) for p in C.DEFAULT_ROLES_PATH]
                 result.update(plan_stalk(client, stalk, role_dir, task_vars, args["force"]), role_dir=role_dir,
                               role=stalk["kantoo_stalk"] if by_name else role_dir)
         except (TreeError, DockerUnavailable) as exc:
             return dict(failed=True, msg=str(exc))
         result["changed"] = False
         return result
+
+    @staticmethod
+    def _steps_source(stalk, task_vars):
+        """The stalk's role directory, or None for the exec plugins of its seed-format stalk file.
+
+        kantoo_steps_from: role, seed, or auto: a role of the tree's own project, else the stalk file's
+        exec plugins, else a role of the playbook's directory or roles_path.
+        """
+        name, mode = stalk["kantoo_stalk"], task_vars.get("kantoo_steps_from", "auto")
+        own = [os.path.join(stalk["kantoo_project_dir"], "roles")]
+        others = list(dict.fromkeys([os.path.join(task_vars["playbook_dir"], "roles")]
+                                    + [os.path.abspath(p) for p in C.DEFAULT_ROLES_PATH]))
+        manifest = stalk.get("kantoo_manifest")
+        try:
+            plugins = load_manifest(manifest)["plugins"] if manifest else {}
+        except TreeError as exc:
+            return None, str(exc)
+        has_exec = any(isinstance(p, dict) and p.get("exec") for p in plugins.values())
+        role_dir = find_role(name, own) or (None if has_exec and mode != "role" else find_role(name, others))
+        if mode == "seed" or (role_dir is None and has_exec):
+            if has_exec:
+                return None, None
+            return None, "%s: stalk '%s' has no exec plugins in %s" % (stalk["kantoo_tree_file"], name, manifest)
+        if role_dir is None:
+            return None, ("%s: unknown stalk '%s': no role of that name in %s, and no stalk file with exec plugins "
+                          "at %s" % (stalk["kantoo_tree_file"], name, ", ".join(own + others),
+                                     manifest or os.path.join(stalk["kantoo_project_dir"], "stalks", name,
+                                                              name + ".hjson")))
+        return role_dir, None

@@ -26,6 +26,7 @@ ARGUMENT_SPEC = dict(
     inputs=dict(type="dict", default={}),
     config=dict(type="dict", default={}),
     max_layers=dict(type="int", default=100),
+    daemon=dict(type="bool", default=False),
     name=dict(type="str"),
 )
 
@@ -79,7 +80,7 @@ class ActionModule(ActionBase):
             start_from = flattened(client, parent)
         config = args["config"]
         container = start_container(client, start_from, task_vars["kantoo_stalk"], args["step"],
-                                    config.get("options", {}), config.get("mounts", []))
+                                    config.get("options", {}), config.get("mounts", []), args["daemon"])
         key = cache_key(parent, args["digest"])
         labels = {
             KEY_LABEL: key,

@@ -32,10 +32,9 @@ try:
 except ImportError:  # the event log is skipped; step logs still work
     eliot = None
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import is_secret
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import redact, secret_values
 
 STEP_CONNECTIONS = ("community.docker.docker", "community.docker.docker_api", "docker")
-MASK = "********"
 
 
 class CallbackModule(CallbackBase):
@@ -61,26 +60,16 @@ class CallbackModule(CallbackBase):
 
     def _secret_values(self, host):
         if host.name not in self._secrets:
-            values = set()
             try:
                 variables = self._variables.get_vars(play=self._play, host=host)
             except Exception:  # a variable that cannot be read is no reason to stop the build
                 variables = host.get_vars()
-            sources = dict(variables)
-            sources.update(variables.get("kantoo_variables") or {})
-            sources.update(variables.get("kantoo_env") or {})
-            for name, value in sources.items():
-                # str() also opens Ansible Vault values, whatever their class
-                if is_secret(name) and not isinstance(value, (dict, list, bool, int, type(None))):
-                    if len(str(value)) >= 3:
-                        values.add(str(value))
-            self._secrets[host.name] = sorted(values, key=len, reverse=True)
+            self._secrets[host.name] = secret_values(variables, variables.get("kantoo_variables"),
+                                                     variables.get("kantoo_env"))
         return self._secrets[host.name]
 
     def _redact(self, host, text):
-        for value in self._secret_values(host):
-            text = text.replace(value, MASK)
-        return text
+        return redact(text, self._secret_values(host))
 
     def _in_step(self, result):
         task = result._task

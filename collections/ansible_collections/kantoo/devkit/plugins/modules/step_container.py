@@ -45,6 +45,10 @@ options:
     description: Flatten a parent image that has this many layers or more.
     type: int
     default: 100
+  daemon:
+    description: Label the container so that no later run removes it (the seed's C(daemonize)).
+    type: bool
+    default: false
   name:
     description: Container to remove. Required with O(state=absent).
     type: str

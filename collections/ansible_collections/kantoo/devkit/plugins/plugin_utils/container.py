@@ -75,14 +75,17 @@ def directory_mounts(plugins, project, where):
     return mounts
 
 
-def start_container(client, image, stalk, step, options, mounts):
-    """A container for one step, kept alive by a shell waiting on its tty."""
+def start_container(client, image, stalk, step, options, mounts, daemon=False):
+    """A container for one step, kept alive by a shell waiting on its tty; a daemon one is never cleaned up."""
     from docker.types import Mount
 
+    labels = {LABEL + ".stalk": stalk, LABEL + ".step": step}
+    if daemon:
+        labels[LABEL + ".daemon"] = "true"
     return client.containers.run(
         image, entrypoint=["/bin/sh"], tty=True, detach=True,
         name="kantoo-%s-%s-%s" % (stalk, step, uuid.uuid4().hex[:8]),
-        labels={LABEL + ".stalk": stalk, LABEL + ".step": step},
+        labels=labels,
         mounts=[Mount(m["target"], m["source"], type="bind", read_only=m["read_only"]) for m in mounts],
         **options)
 

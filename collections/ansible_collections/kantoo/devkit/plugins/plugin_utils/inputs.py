@@ -77,3 +77,23 @@ class RoleInputs:
 def hashed(values):
     """Values as digests: what may go in a label, a log or a screen without showing a secret."""
     return {k: sha256(repr(v)) for k, v in sorted(values.items())}
+
+
+MASK = "********"
+
+
+def secret_values(*mappings):
+    """Values of the variables named like secrets, longest first; str() also opens Ansible Vault values."""
+    values = set()
+    for mapping in mappings:
+        for name, value in (mapping or {}).items():
+            if is_secret(str(name)) and not isinstance(value, (dict, list, bool, int, type(None))):
+                if len(str(value)) >= 3:
+                    values.add(str(value))
+    return sorted(values, key=len, reverse=True)
+
+
+def redact(text, secrets):
+    for value in secrets:
+        text = text.replace(value, MASK)
+    return text

@@ -19,6 +19,7 @@ from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import (
     LABEL, container_options, directory_mounts, sysroot_mounts)
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import RoleInputs, hashed, sha256
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.seed import seed_stalk
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, load_manifest
 
 KEY_LABEL = LABEL + ".key"
@@ -68,8 +69,14 @@ def container_config(stalk):
     project = stalk["kantoo_project_dir"]
     sysroot = stalk["kantoo_variables"].get("SYSROOT_DIR")
     mounts = sysroot_mounts(os.path.join(project, sysroot) if sysroot else None)
+    files = {}
+    for mount in mounts:
+        if os.path.isfile(mount["source"]):
+            with open(mount["source"], "rb") as handle:
+                files[mount["target"]] = sha256(handle.read())
     mounts += directory_mounts(manifest["plugins"], project, where)
-    return {"options": container_options(stalk.get("kantoo_docker_opts") or {}, where), "mounts": mounts}
+    return {"options": container_options(stalk.get("kantoo_docker_opts") or {}, where), "mounts": mounts,
+            "files": files}
 
 
 def unset_variables(stalk):
@@ -81,16 +88,50 @@ def unset_variables(stalk):
                                                              ", ".join(names), stalk.get("kantoo_manifest")))
 
 
-def step_components(role, step, steps, stalk, container, task_vars):
-    """The inputs of a step as digests: what its label keeps and what its key is made of."""
-    inputs = role.step(step, steps)
-    variables = {k: v for k, v in stalk["kantoo_variables"].items() if k in inputs["names"]}
-    overrides = {k: task_vars[k] for k in inputs["defaults"] if k in task_vars}
+def _container_digest(stalk, container):
     config = {"options": container["options"], "env": hashed(stalk.get("kantoo_env") or {}),
               "mounts": [(m["target"], m["read_only"]) for m in container["mounts"]]}
-    return {"step": step, "files": inputs["files"], "defaults": hashed(inputs["defaults"]),
-            "variables": hashed(variables), "overrides": hashed(overrides),
-            "container": sha256(json.dumps(config, sort_keys=True, default=str))}
+    return sha256(json.dumps(config, sort_keys=True, default=str))
+
+
+def role_source(stalk, role_dir, container, task_vars):
+    """Steps of a role, each with its inputs as digests."""
+    steps = role_steps(role_dir)
+    role = RoleInputs(role_dir)
+    container_digest = _container_digest(stalk, container)
+    components = []
+    for step in steps:
+        inputs = role.step(step, steps)
+        variables = {k: v for k, v in stalk["kantoo_variables"].items() if k in inputs["names"]}
+        overrides = {k: task_vars[k] for k in inputs["defaults"] if k in task_vars}
+        components.append({"step": step, "files": dict(inputs["files"], **container["files"]),
+                           "defaults": hashed(inputs["defaults"]), "variables": hashed(variables),
+                           "overrides": hashed(overrides), "container": container_digest})
+    return {"mode": "role", "steps": steps, "components": components, "extras": [{} for _ in steps]}
+
+
+def seed_source(stalk, container):
+    """Steps of a seed-format stalk file: its exec plugins, with every rendered file mounted."""
+    manifest = load_manifest(stalk["kantoo_manifest"])
+    render_dir = os.path.join(stalk["kantoo_project_dir"], ".kantoo", "rendered", stalk["kantoo_tree"],
+                              stalk["kantoo_stalk"])
+    seed = seed_stalk(manifest, stalk["kantoo_variables"], stalk["kantoo_project_dir"], render_dir)
+    container["mounts"] += seed["mounts"]
+    container_digest = _container_digest(stalk, container)
+    files = dict(seed["files"], **container["files"])
+    components = [{"step": step["name"], "files": files, "defaults": {}, "variables": hashed(step["env"]),
+                   "overrides": {}, "container": container_digest} for step in seed["steps"]]
+    extras = [{"interpreter": step["interpreter"], "script": step["script"], "env": step["env"],
+               "daemonize": step["daemonize"]} for step in seed["steps"]]
+    return {"mode": "seed", "steps": [step["name"] for step in seed["steps"]], "components": components,
+            "extras": extras}
+
+
+def stalk_source(stalk, role_dir, task_vars):
+    container = container_config(stalk)
+    if role_dir is None:
+        return seed_source(stalk, container), container
+    return role_source(stalk, role_dir, container, task_vars), container
 
 
 def explain_miss(client, reference, components, parent):
@@ -139,9 +180,8 @@ def remove_leftovers(client, stalk):
 
 
 def check_stalk(client, stalk, role_dir, tree_repositories):
-    """Everything that can be known before any container starts."""
-    steps = role_steps(role_dir)
-    container_config(stalk)
+    """Everything that can be known before any container starts; role_dir None means seed format."""
+    steps = stalk_source(stalk, role_dir, {})[0]["steps"]
     unset_variables(stalk)
     skip_until = stalk.get("kantoo_skip_until")
     if skip_until and skip_until not in steps:
@@ -159,10 +199,8 @@ def plan_stalk(client, stalk, role_dir, task_vars, force=None):
     """Resolve the initial image, reuse every step found in the cache, and say what is left to run."""
     name, repository = stalk["kantoo_stalk"], stalk["kantoo_repository"]
     where = "%s: stalk '%s'" % (stalk["kantoo_tree_file"], name)
-    steps = role_steps(role_dir)
-    container = container_config(stalk)
-    role = RoleInputs(role_dir)
-    components = [step_components(role, step, steps, stalk, container, task_vars) for step in steps]
+    source, container = stalk_source(stalk, role_dir, task_vars)
+    steps, components = source["steps"], source["components"]
     remove_leftovers(client, name)
 
     initial = stalk["kantoo_initial_image"]
@@ -177,10 +215,10 @@ def plan_stalk(client, stalk, role_dir, task_vars, force=None):
     reuse_tags = steps.index(skip_until) if skip_until else (len(steps) if stalk.get("kantoo_pretend") else 0)
     first_forced = forced_from(force, name, steps)
     done, todo, explain = [], [], []
-    for number, (step, parts) in enumerate(zip(steps, components)):
+    for number, (step, parts, extra) in enumerate(zip(steps, components, source["extras"])):
         digest = sha256(json.dumps(parts, sort_keys=True))
         if todo:
-            todo.append({"name": step, "digest": digest, "inputs": parts})
+            todo.append(dict(extra, name=step, digest=digest, inputs=parts))
             explain.append("%s: rebuilt, after an earlier step" % step)
             continue
         if number < reuse_tags:
@@ -198,7 +236,7 @@ def plan_stalk(client, stalk, role_dir, task_vars, force=None):
             explain.append("%s: cached" % step if found else "%s: rebuilt, %s" % (
                 step, explain_miss(client, "%s:%s" % (repository, step), parts, image)))
         if found is None:
-            todo.append({"name": step, "digest": digest, "inputs": parts})
+            todo.append(dict(extra, name=step, digest=digest, inputs=parts))
             continue
         tag_image(client, found, repository, step)
         image = found
@@ -208,5 +246,5 @@ def plan_stalk(client, stalk, role_dir, task_vars, force=None):
     # The first step to run starts from the last image found, the next ones from the tag the previous one commits.
     for number, item in enumerate(todo):
         item["parent"] = image if number == 0 else "%s:%s" % (repository, todo[number - 1]["name"])
-    return {"steps": steps, "cached": done, "todo": todo, "image": image, "container": container,
-            "last_step": steps[-1], "explain": explain}
+    return {"mode": source["mode"], "steps": steps, "cached": done, "todo": todo, "image": image,
+            "container": container, "last_step": steps[-1], "explain": explain}

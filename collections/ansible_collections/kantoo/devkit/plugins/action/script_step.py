@@ -1,0 +1,77 @@
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run a seed-format script step, streaming its output (documented in modules/script_step.py)."""
+
+from __future__ import annotations
+
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import APIError, DockerUnavailable, connect
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import redact, secret_values
+
+ARGUMENT_SPEC = dict(
+    container=dict(type="str", required=True),
+    interpreter=dict(type="str", required=True),
+    script=dict(type="str", required=True),
+    env=dict(type="dict", default={}),
+    log_file=dict(type="str", required=True),
+    watch=dict(type="bool", default=False),
+)
+display = Display()
+
+
+class LineStream:
+    """Lines of a stream of chunks, shown as they come."""
+
+    def __init__(self):
+        self._partial = ""
+
+    def feed(self, text):
+        lines = (self._partial + text).split("\n")
+        self._partial = lines.pop()
+        for line in lines:
+            display.display(line)
+
+    def close(self):
+        if self._partial:
+            display.display(self._partial)
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        _, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        env = dict(task_vars.get("kantoo_env") or {})
+        env.update(args["env"])
+        secrets = secret_values(task_vars, task_vars.get("kantoo_variables"), env)
+        try:
+            client = connect()
+            run = client.api.exec_create(args["container"], [args["interpreter"], args["script"]],
+                                         environment=env, workdir="/")["Id"]
+            output, live = [], LineStream() if args["watch"] else None
+            with open(args["log_file"], "a", encoding="utf-8") as log:
+                for chunk in client.api.exec_start(run, stream=True):
+                    text = redact(chunk.decode(errors="replace"), secrets)
+                    log.write(text)
+                    log.flush()
+                    output.append(text)
+                    if live:
+                        live.feed(text)
+            if live:
+                live.close()
+            elif output:
+                display.display("".join(output).rstrip("\n"))
+            rc = client.api.exec_inspect(run)["ExitCode"]
+        except DockerUnavailable as exc:
+            return dict(failed=True, msg=str(exc))
+        except APIError as exc:
+            return dict(failed=True, msg="docker could not run %s: %s" % (args["script"], exc.explanation))
+        result.update(rc=rc, changed=True, log_file=args["log_file"])
+        if rc != 0:
+            result.update(failed=True, msg="%s %s exited with code %d" % (args["interpreter"], args["script"], rc))
+        return result
