@@ -51,12 +51,12 @@ author:
 EXAMPLES = r"""
 - name: Run a seed script step
   kantoo.devkit.script_step:
-    container: "{{ kantoo_container.name }}"
+    container: "{{ stalk_container.name }}"
     interpreter: python3
     script: /entropy/plugins/hello_python_from_env
     env:
       HELLO_MSG: hello
-    log_file: "{{ kantoo_container.log_file }}"
+    log_file: "{{ stalk_container.log_file }}"
     watch: true
 """
 

@@ -40,7 +40,7 @@ EXAMPLES = r"""
 - name: Plan the stalk
   kantoo.devkit.stalk_plan:
     force: "{{ stalk_force | default([]) }}"
-  register: kantoo_plan
+  register: stalk_plan_result
 """
 
 RETURN = r"""

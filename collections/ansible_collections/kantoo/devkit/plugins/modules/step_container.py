@@ -62,16 +62,16 @@ author:
 EXAMPLES = r"""
 - name: Start the container of a step
   kantoo.devkit.step_container:
-    image: "{{ kantoo_step.parent }}"
-    step: "{{ kantoo_step.name }}"
-    digest: "{{ kantoo_step.digest }}"
-    inputs: "{{ kantoo_step.inputs }}"
-    config: "{{ kantoo_plan.container }}"
-  register: kantoo_container
+    image: "{{ stalk_step.parent }}"
+    step: "{{ stalk_step.name }}"
+    digest: "{{ stalk_step.digest }}"
+    inputs: "{{ stalk_step.inputs }}"
+    config: "{{ stalk_plan_result.container }}"
+  register: stalk_container
 
 - name: Remove it
   kantoo.devkit.step_container:
-    name: "{{ kantoo_container.name }}"
+    name: "{{ stalk_container.name }}"
     state: absent
 """
 
