@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 TREE ?= hello_world
 
-.PHONY: setup run test bench lint clean-venv
+COLLECTION := collections/ansible_collections/kantoo/devkit
+# ansible-test bootstraps pip with a script from a host this machine cannot reach; ours takes pip from the index.
+GET_PIP := $(HOME)/.ansible/test/cache/get_pip_24_2.py
+
+.PHONY: setup run test pytest bench lint sanity
 
 $(BIN)/.installed: requirements.txt
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -20,7 +24,9 @@ setup: $(BIN)/.installed
 run: setup
 	$(BIN)/ansible-playbook playbooks/$(TREE).yml
 
-test: setup
+test: setup lint sanity pytest
+
+pytest: setup
 	$(BIN)/pytest tests
 
 bench: setup
@@ -28,3 +34,9 @@ bench: setup
 
 lint: $(BIN)/.installed
 	$(BIN)/ansible-lint
+
+$(GET_PIP): tests/sanity/get_pip.py
+	@mkdir -p $(dir $@) && cp $< $@
+
+sanity: $(BIN)/.installed $(GET_PIP)
+	cd $(COLLECTION) && $(CURDIR)/$(BIN)/ansible-test sanity --python 3.11 --local

@@ -17,6 +17,6 @@ class ActionModule(ActionBase):
         if self._connection.transport not in ("local", "ansible.builtin.local"):
             return self._execute_module(task_vars=task_vars)
         result = super().run(tmp, task_vars)
-        _, params = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        params = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)[1]
         result.update(run_commit(params, self._task.check_mode))
         return result

@@ -45,7 +45,7 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        _, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)[1]
         env = dict(task_vars.get("kantoo_env") or {})
         env.update(args["env"])
         secrets = secret_values(task_vars, task_vars.get("kantoo_variables"), env)

@@ -19,10 +19,10 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        _, args = self.validate_argument_spec(argument_spec=dict(
+        args = self.validate_argument_spec(argument_spec=dict(
             manifest=dict(type="path", required=True),
             roles_dir=dict(type="path"),
-            force=dict(type="bool", default=False)))
+            force=dict(type="bool", default=False)))[1]
         manifest = os.path.abspath(args["manifest"])
         name = os.path.splitext(os.path.basename(manifest))[0]
         roles_dir = args["roles_dir"] or os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(manifest))),

@@ -23,9 +23,9 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        _, args = self.validate_argument_spec(argument_spec=dict(
+        args = self.validate_argument_spec(argument_spec=dict(
             check_only=dict(type="bool", default=False),
-            force=dict(type="list", elements="str", default=[])))
+            force=dict(type="list", elements="str", default=[])))[1]
         stalk = {k: v for k, v in task_vars.items() if k.startswith("kantoo_")}
         if "kantoo_repository" not in stalk:
             return dict(failed=True, msg="host '%s' is not a stalk: run this on hosts of a kantoo tree inventory"

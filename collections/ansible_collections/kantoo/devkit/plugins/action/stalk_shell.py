@@ -22,7 +22,7 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        _, args = self.validate_argument_spec(argument_spec=dict(step=dict(type="str", default="final")))
+        args = self.validate_argument_spec(argument_spec=dict(step=dict(type="str", default="final")))[1]
         image = "%s:%s" % (task_vars["kantoo_repository"], args["step"])
         try:
             if find_image(connect(), image) is None:

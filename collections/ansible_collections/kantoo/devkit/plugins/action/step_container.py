@@ -47,9 +47,9 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        _, args = self.validate_argument_spec(
+        args = self.validate_argument_spec(
             argument_spec=ARGUMENT_SPEC,
-            required_if=[["state", "started", ["image", "step", "digest"]], ["state", "absent", ["name"]]])
+            required_if=[["state", "started", ["image", "step", "digest"]], ["state", "absent", ["name"]]])[1]
         try:
             client = connect()
             if args["state"] == "absent":

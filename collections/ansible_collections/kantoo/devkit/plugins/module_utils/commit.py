@@ -18,7 +18,7 @@ ARGUMENT_SPEC = dict(
     labels=dict(type="dict", default={}),
     changes=dict(type="list", elements="str", default=[]),
     author=dict(type="str"),
-    message=dict(type="str"),
+    comment=dict(type="str"),
     keep_image_config=dict(type="bool", default=True),
     docker_host=dict(type="str"),
 )
@@ -49,7 +49,7 @@ def commit_container(client, params, check_mode=False):
         labels.update({k: str(v) for k, v in params["labels"].items()})
         conf["Labels"] = labels
     response = client.api.commit(
-        container.id, repository=params["repository"], tag=tags[0], message=params.get("message"),
+        container.id, repository=params["repository"], tag=tags[0], message=params.get("comment"),
         author=params.get("author"), changes=params["changes"] or None, conf=conf or None)
     image_id = response["Id"]
     for tag in tags[1:]:

@@ -5,12 +5,22 @@
 
 from __future__ import annotations
 
+__all__ = ["APIError", "DockerUnavailable", "NotFound", "connect", "find_image", "tag_image"]
+
 try:
     import docker
-    from docker.errors import DockerException, ImageNotFound, NotFound, APIError
-except ImportError:  # reported by connect()
+    from docker.errors import APIError, DockerException, NotFound
+except ImportError:  # reported by connect(); the names stay distinct so that except clauses keep their order
     docker = None
-    DockerException = ImageNotFound = NotFound = APIError = Exception
+
+    class DockerException(Exception):
+        """Stands in for docker.errors.DockerException."""
+
+    class APIError(DockerException):
+        """Stands in for docker.errors.APIError."""
+
+    class NotFound(APIError):
+        """Stands in for docker.errors.NotFound."""
 
 
 class DockerUnavailable(Exception):
@@ -37,7 +47,7 @@ def find_image(client, reference):
     """The image's id, or None when there is no such image."""
     try:
         return client.api.inspect_image(reference)["Id"]
-    except (ImageNotFound, NotFound):
+    except NotFound:
         return None
 
 

@@ -18,15 +18,16 @@ description:
     the target host.
   - C(community.docker) has no module for this.
 author:
-  - kantoo-devkit contributors
+  - Kantoo devkit contributors (@d4g33z)
 requirements:
   - docker (Python SDK) >= 5.0
 attributes:
   check_mode:
     support: full
-    details: Reports the commit that would be made, without making it.
+    description: Reports the commit that would be made, without making it.
   diff_mode:
     support: none
+    description: Images have no diff to show.
 options:
   container:
     description: Name or id of the container to commit. It may be running; it is paused while committing.
@@ -57,8 +58,8 @@ options:
   author:
     description: Author of the commit.
     type: str
-  message:
-    description: Commit message.
+  comment:
+    description: Commit message, the image's C(Comment).
     type: str
   keep_image_config:
     description:
@@ -93,7 +94,7 @@ EXAMPLES = r"""
     changes:
       - CMD ["/bin/bash"]
     author: builder
-    message: installed the app
+    comment: installed the app
   register: commit
 
 - name: Show the image id

@@ -12,16 +12,18 @@ version_added: 0.1.0
 description:
   - Imports a root file system, a directory or a tarball, as a single-layer image, like C(docker import).
   - Does nothing when the image exists already, unless O(force) is set.
-  - A directory is streamed to the daemon as a tar archive with numeric owners; nothing is written to disk.
+  - A directory is archived with numeric owners into the module's temporary directory, then streamed to the daemon.
 author:
-  - kantoo-devkit contributors
+  - Kantoo devkit contributors (@d4g33z)
 requirements:
   - docker (Python SDK) >= 5.0
 attributes:
   check_mode:
     support: full
+    description: Reports what it would do, and does nothing.
   diff_mode:
     support: none
+    description: Images have no diff to show.
 options:
   name:
     description: Name of the image, C(repository:tag). Without a tag, C(latest).
@@ -66,7 +68,7 @@ image_id:
   type: str
 """
 
-import subprocess
+import os
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -75,24 +77,23 @@ from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import
 
 
 def split_name(name):
-    repository, _, tag = name.rpartition(":")
-    if not repository or "/" in tag:
+    """repository and tag of name; a ':' in a registry's host:port is not a tag."""
+    if ":" not in name.rsplit("/", 1)[-1]:
         return name, "latest"
-    return repository, tag
+    return tuple(name.rsplit(":", 1))
 
 
-def import_rootfs(client, params):
+def import_rootfs(module, client):
+    params = module.params
     repository, tag = split_name(params["name"])
-    changes = params["changes"] or None
-    if params["tarball"]:
-        with open(params["tarball"], "rb") as stream:
-            client.api.import_image_from_stream(stream, repository=repository, tag=tag, changes=changes)
-    else:
-        tar = subprocess.Popen(["tar", "-C", params["rootfs"], "--numeric-owner", "-c", "."],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        client.api.import_image_from_stream(tar.stdout, repository=repository, tag=tag, changes=changes)
-        if tar.wait() != 0:
-            raise OSError("tar of %s failed: %s" % (params["rootfs"], tar.stderr.read().decode(errors="replace")))
+    tarball = params["tarball"]
+    if tarball is None:
+        # a tarball in the module's temporary directory, removed with it
+        tarball = os.path.join(module.tmpdir, "rootfs.tar")
+        module.run_command(["tar", "-C", params["rootfs"], "--numeric-owner", "-cf", tarball, "."], check_rc=True)
+    with open(tarball, "rb") as stream:
+        client.api.import_image_from_stream(stream, repository=repository, tag=tag,
+                                            changes=params["changes"] or None)
     return find_image(client, params["name"])
 
 
@@ -117,7 +118,7 @@ def main():
             module.exit_json(changed=False, image_id=existing)
         if module.check_mode:
             module.exit_json(changed=True, image_id=None)
-        module.exit_json(changed=True, image_id=import_rootfs(client, module.params))
+        module.exit_json(changed=True, image_id=import_rootfs(module, client))
     except DockerUnavailable as exc:
         module.fail_json(msg=str(exc))
     except (APIError, OSError) as exc:

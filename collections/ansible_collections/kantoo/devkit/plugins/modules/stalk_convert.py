@@ -34,8 +34,9 @@ options:
 attributes:
   check_mode:
     support: full
+    description: Reports what it would do, and does nothing.
 author:
-  - kantoo-devkit contributors
+  - Kantoo devkit contributors (@d4g33z)
 """
 
 EXAMPLES = r"""

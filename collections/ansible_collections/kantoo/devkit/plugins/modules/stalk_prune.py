@@ -20,8 +20,9 @@ options: {}
 attributes:
   check_mode:
     support: none
+    description: It acts on the Docker daemon, which has no dry run.
 author:
-  - kantoo-devkit contributors
+  - Kantoo devkit contributors (@d4g33z)
 """
 
 EXAMPLES = r"""

@@ -114,8 +114,8 @@ def shell_command(image, options, mounts, env, secret):
         else:
             command += [flag, str(value)]
     for mount in mounts:
-        command += ["--mount", "type=bind,src=%s,dst=%s%s" % (mount["source"], mount["target"],
-                                                             ",readonly" if mount["read_only"] else "")]
+        readonly = ",readonly" if mount["read_only"] else ""
+        command += ["--mount", "type=bind,src=%s,dst=%s%s" % (mount["source"], mount["target"], readonly)]
     for name, value in sorted(env.items()):
         # a secret's value is taken from the caller's environment, never printed
         command += ["-e", name if secret(name) else "%s=%s" % (name, value)]

@@ -46,4 +46,3 @@ def flattened(client, image_id):
         client.api.remove_container(container, force=True)
     status = json.loads(result.strip().splitlines()[-1]) if isinstance(result, str) else result
     return status["status"] if status["status"].startswith("sha256:") else "sha256:" + status["status"]
-

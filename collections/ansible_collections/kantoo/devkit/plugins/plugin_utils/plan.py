@@ -84,8 +84,9 @@ def unset_variables(stalk):
     names = sorted(k for k, v in stalk["kantoo_variables"].items() if v == "")
     if names:
         raise TreeError("%s: stalk '%s': variable %s is '' in %s and nothing sets it; set it in the tree "
-                        "(globals, or the stalk's node)" % (stalk["kantoo_tree_file"], stalk["kantoo_stalk"],
-                                                             ", ".join(names), stalk.get("kantoo_manifest")))
+                        "(globals, or the stalk's node)"
+                        % (stalk["kantoo_tree_file"], stalk["kantoo_stalk"], ", ".join(names),
+                           stalk.get("kantoo_manifest")))
 
 
 def _container_digest(stalk, container):
@@ -107,7 +108,7 @@ def role_source(stalk, role_dir, container, task_vars):
         components.append({"step": step, "files": dict(inputs["files"], **container["files"]),
                            "defaults": hashed(inputs["defaults"]), "variables": hashed(variables),
                            "overrides": hashed(overrides), "container": container_digest})
-    return {"mode": "role", "steps": steps, "components": components, "extras": [{} for _ in steps]}
+    return {"mode": "role", "steps": steps, "components": components, "extras": [{}] * len(steps)}
 
 
 def seed_source(stalk, container):
@@ -166,7 +167,7 @@ def find_cached(client, key):
 def forced_from(force, stalk, steps):
     """stalk_force is 'stalk' (all its steps) or 'stalk:step' (that step and those after it)."""
     for item in force or []:
-        name, _, step = str(item).partition(":")
+        name, step = (str(item).split(":", 1) + [""])[:2]
         if name == stalk:
             return steps.index(step) if step in steps else 0
     return len(steps)

@@ -120,8 +120,7 @@ def walk_nodes(node, tree_file, parent=None, inherited=None, keychain="stalks"):
         overrides = dict((k, v) for k, v in inherited.items() if k not in NODE_LOCAL_VARIABLES)
         overrides.update(own)
         yield name, child, parent, overrides
-        for item in walk_nodes(child, tree_file, name, overrides, keychain + "." + name):
-            yield item
+        yield from walk_nodes(child, tree_file, name, overrides, keychain + "." + name)
 
 
 def image_reference(value, variables):
