@@ -41,7 +41,7 @@ def test_commit_tags_labels_and_keeps_the_image_config(client, container, tmp_pa
     box, repository = container
     proc, out = commit(tmp_path, {
         "container": box.name, "repository": repository, "tag": "one", "extra_tags": ["final"],
-        "labels": {"org.example.step": "one"}, "changes": ["ENV FOO=bar"], "author": "tester", "message": "why"})
+        "labels": {"org.example.step": "one"}, "changes": ["ENV FOO=bar"], "author": "tester", "comment": "why"})
     assert proc.returncode == 0, proc.stdout
     assert out["changed"] is True and out["tags"] == ["one", "final"]
     image = client.images.get(repository + ":one")

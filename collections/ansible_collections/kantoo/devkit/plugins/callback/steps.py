@@ -23,7 +23,9 @@ requirements:
   - eliot (Python package), for the event log
 """
 
+import json
 import os
+import time
 
 from ansible.plugins.callback import CallbackBase
 
@@ -51,6 +53,7 @@ class CallbackModule(CallbackBase):
         self._steps = {}        # host name -> (log file, eliot action)
         self._stalks = {}       # host name -> eliot action
         self._eliot_file = None
+        self._last_run = {}     # log dir -> stalk -> step -> what this run did with it
 
     # what the steps print ------------------------------------------------------------------------
 
@@ -103,14 +106,42 @@ class CallbackModule(CallbackBase):
             self._start_step(host, data)
         elif action == "container_commit" and not failed and host.name in self._steps:
             self._log("kantoo:commit", host, image=data.get("image_id"), tags=data.get("tags"))
+            tag = (data.get("tags") or [""])[0]
+            step = tag[:-len("-failed")] if tag.endswith("-failed") else tag
+            self._record(host, step, "failed" if step != tag else "built",
+                         round(time.time() - self._steps[host.name][3], 2))
         elif action == "step_container" and result._task.args.get("state") == "absent":
             self._finish_step(host)
+        elif action == "stalk_done":
+            self._finish_stalk(host.name)
+
+    def _log_dir(self, host):
+        variables = host.get_vars()
+        return os.path.join(variables.get("kantoo_project_dir", "."),
+                            str((variables.get("kantoo_variables") or {}).get("LOG_DIR") or "logs"))
+
+    def _record(self, host, step, state, seconds=None):
+        stalk = self._last_run.setdefault(self._log_dir(host), {}).setdefault(host.name, {})
+        stalk[step] = {"state": state, "seconds": seconds}
+
+    def _write_last_run(self):
+        """{LOG_DIR}/last-run.json: what the last run did with each step, for playbooks/graph.yml."""
+        for log_dir, stalks in self._last_run.items():
+            path = os.path.join(log_dir, "last-run.json")
+            runs = {}
+            if os.path.exists(path):
+                with open(path, encoding="utf-8") as handle:
+                    runs = json.load(handle)
+            runs.update(stalks)
+            os.makedirs(log_dir, exist_ok=True)
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump(runs, handle, indent=1, sort_keys=True)
 
     def _start_stalk(self, host, data):
-        for name in list(self._stalks):  # stalks run one after the other
-            self._finish_stalk(name)
+        self._last_run.setdefault(self._log_dir(host), {})[host.name] = {
+            step: {"state": "cached", "seconds": None} for step in data.get("cached", [])}
         variables = host.get_vars()
-        self._open_eliot(variables)
+        self._open_eliot(host)
         if eliot is not None and self._eliot_file:
             action = eliot.start_action(action_type="kantoo:stalk", tree=variables.get("kantoo_tree"),
                                         stalk=host.name, repository=variables.get("kantoo_repository"),
@@ -129,7 +160,7 @@ class CallbackModule(CallbackBase):
                 action = eliot.start_action(action_type="kantoo:step", step=data["labels"].get("kantoo.devkit.step"),
                                             container=data["name"], parent_image=data.get("parent_image_id"),
                                             log_file=data["log_file"])
-        self._steps[host.name] = (data["log_file"], action, [False])
+        self._steps[host.name] = (data["log_file"], action, [False], time.time())
 
     def _finish_step(self, host):
         step = self._steps.pop(host.name, None)
@@ -141,11 +172,10 @@ class CallbackModule(CallbackBase):
         if action is not None:
             action.finish()
 
-    def _open_eliot(self, variables):
+    def _open_eliot(self, host):
         if eliot is None or self._eliot_file:
             return
-        directory = os.path.join(variables.get("kantoo_project_dir", "."),
-                                 str((variables.get("kantoo_variables") or {}).get("LOG_DIR") or "logs"))
+        directory = self._log_dir(host)
         os.makedirs(directory, exist_ok=True)
         self._eliot_file = open(os.path.join(directory, "eliot.txt"), "ab")
         eliot.add_destinations(eliot.FileDestination(file=self._eliot_file))
@@ -174,6 +204,7 @@ class CallbackModule(CallbackBase):
             self._machinery(result, failed=True)
 
     def v2_playbook_on_stats(self, stats):
+        self._write_last_run()
         for host in list(self._steps):
             self._steps.pop(host)
         for action in self._stalks.values():

@@ -14,6 +14,7 @@ import json
 import os
 
 import yaml
+from ansible import constants as C
 
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import find_image, tag_image
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import (
@@ -56,6 +57,35 @@ def find_role(name, search_paths):
         if os.path.isfile(os.path.join(path, "tasks", "main.yml")):
             return path
     return None
+
+
+def steps_source(stalk, playbook_dir, mode="auto"):
+    """The stalk's role directory, or None for the exec plugins of its seed-format stalk file; and an error.
+
+    mode: role, seed, or auto: a role of the tree's own project, else the stalk file's exec plugins,
+    else a role of the playbook's directory or roles_path.
+    """
+    name = stalk["kantoo_stalk"]
+    own = [os.path.join(stalk["kantoo_project_dir"], "roles")]
+    others = list(dict.fromkeys([os.path.join(playbook_dir, "roles")]
+                                + [os.path.abspath(p) for p in C.DEFAULT_ROLES_PATH]))
+    manifest = stalk.get("kantoo_manifest")
+    try:
+        plugins = load_manifest(manifest)["plugins"] if manifest else {}
+    except TreeError as exc:
+        return None, str(exc)
+    has_exec = any(isinstance(p, dict) and p.get("exec") for p in plugins.values())
+    role_dir = find_role(name, own) or (None if has_exec and mode != "role" else find_role(name, others))
+    if mode == "seed" or (role_dir is None and has_exec):
+        if has_exec:
+            return None, None
+        return None, "%s: stalk '%s' has no exec plugins in %s" % (stalk["kantoo_tree_file"], name, manifest)
+    if role_dir is None:
+        return None, ("%s: unknown stalk '%s': no role of that name in %s, and no stalk file with exec plugins "
+                      "at %s" % (stalk["kantoo_tree_file"], name, ", ".join(own + others),
+                                 manifest or os.path.join(stalk["kantoo_project_dir"], "stalks", name,
+                                                          name + ".hjson")))
+    return role_dir, None
 
 
 def cache_key(parent_id, digest):

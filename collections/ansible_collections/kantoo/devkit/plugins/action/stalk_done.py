@@ -1,0 +1,25 @@
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Tell a stalk's children that it is done, on the controller (documented in modules/stalk_done.py)."""
+
+from __future__ import annotations
+
+import os
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import mark
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        args = self.validate_argument_spec(argument_spec=dict(failed=dict(type="bool", default=False)))[1]
+        # the worker's parent is the ansible-playbook process, which names the run
+        mark(task_vars["kantoo_project_dir"], os.getppid(), task_vars["kantoo_stalk"], not args["failed"])
+        result["changed"] = False
+        return result

@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Draw a tree's image graph as SVG, on the controller (documented in modules/tree_graph.py)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import DockerUnavailable, connect
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.graph import last_run, tree_dot
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import stalk_source, steps_source
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        args = self.validate_argument_spec(argument_spec=dict(
+            tree=dict(type="str", required=True), dest=dict(type="path")))[1]
+        group = args["tree"] + "_tree"
+        if group not in task_vars["groups"]:
+            return dict(failed=True, msg="no tree '%s' in the inventory; trees: %s" % (args["tree"], ", ".join(
+                sorted(g[:-len("_tree")] for g in task_vars["groups"] if g.endswith("_tree")))))
+        if shutil.which("dot") is None:
+            return dict(failed=True, msg="Graphviz's dot is missing: install it (apt-get install graphviz; "
+                                         "'make setup' does)")
+        hostvars = task_vars["hostvars"]
+        stalks, log_dir = [], None
+        try:
+            for host in task_vars["groups"][group]:
+                stalk = {k: v for k, v in hostvars[host].items() if k.startswith("kantoo_")}
+                role_dir, error = steps_source(stalk, task_vars["playbook_dir"],
+                                               hostvars[host].get("kantoo_steps_from", "auto"))
+                if error:
+                    return dict(failed=True, msg=error)
+                steps = stalk_source(stalk, role_dir, {})[0]["steps"]
+                stalks.append((host, stalk["kantoo_parent"], stalk["kantoo_repository"], steps))
+                log_dir = log_dir or os.path.join(stalk["kantoo_project_dir"],
+                                                  str(stalk["kantoo_variables"].get("LOG_DIR") or "logs"))
+            dot = tree_dot(connect(), args["tree"], stalks, last_run(log_dir))
+        except (TreeError, DockerUnavailable) as exc:
+            return dict(failed=True, msg=str(exc))
+        dest = args["dest"] or os.path.join(log_dir, args["tree"] + ".svg")
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        with open(dest[:-len(".svg")] + ".dot" if dest.endswith(".svg") else dest + ".dot", "w",
+                  encoding="utf-8") as handle:
+            handle.write(dot)
+        proc = subprocess.run(["dot", "-Tsvg", "-o", dest], input=dot, text=True, capture_output=True, check=False)
+        if proc.returncode != 0:
+            return dict(failed=True, msg="dot could not draw the graph: %s" % proc.stderr.strip())
+        result.update(changed=True, dest=dest)
+        return result

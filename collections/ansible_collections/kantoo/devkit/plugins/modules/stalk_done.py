@@ -1,0 +1,36 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# The work is done by the action plugin of the same name, on the controller; this file documents it.
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: stalk_done
+short_description: Tell the children of a kantoo stalk that it is done
+version_added: 0.1.0
+description:
+  - Runs on the controller for a stalk host. Sibling stalks grow at once; a child stalk's M(kantoo.devkit.stalk_plan)
+    waits until its parent, when it is part of the same run, is done, and does not grow when its parent failed.
+  - The marker lives in C(.kantoo/run/<pid of ansible-playbook>/) of the tree's project; later runs clear it.
+options:
+  failed:
+    description: The stalk failed, so its children must not grow.
+    type: bool
+    default: false
+attributes:
+  check_mode:
+    support: none
+    description: The marker is written whatever the mode.
+author:
+  - Kantoo devkit contributors (@d4g33z)
+"""
+
+EXAMPLES = r"""
+- name: Tell the children this stalk is done
+  kantoo.devkit.stalk_done:
+"""
+
+RETURN = r"""
+"""

@@ -1,0 +1,47 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# The work is done by the action plugin of the same name, on the controller; this file documents it.
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: tree_graph
+short_description: Draw the image graph of a kantoo tree as SVG
+version_added: 0.1.0
+description:
+  - Runs on the controller. Draws every stalk of the tree as a cluster of its steps, in order, each with its image
+    size and what the last run did with it (cached, built and in how long, failed, or missing), and each child
+    stalk's C(initial) joined to its parent's last step.
+  - What the last run did comes from C({LOG_DIR}/last-run.json), which the C(kantoo.devkit.steps) callback writes.
+  - Needs Graphviz's C(dot).
+options:
+  tree:
+    description: Name of the tree, the inventory group C(<tree>_tree) without its suffix.
+    type: str
+    required: true
+  dest:
+    description: Path of the SVG file; by default C({LOG_DIR}/<tree>.svg). The dot source is written beside it.
+    type: path
+attributes:
+  check_mode:
+    support: none
+    description: It writes the graph whatever the mode.
+author:
+  - Kantoo devkit contributors (@d4g33z)
+"""
+
+EXAMPLES = r"""
+- name: Draw the hello_world tree
+  kantoo.devkit.tree_graph:
+    tree: hello_world
+    dest: /tmp/hello_world.svg
+"""
+
+RETURN = r"""
+dest:
+  description: Path of the SVG file.
+  returned: success
+  type: str
+"""

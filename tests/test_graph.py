@@ -1,0 +1,22 @@
+"""playbooks/graph.yml draws a tree's images: stalks, steps, cache state, sizes and build times."""
+
+from conftest import playbook
+from scratch import copy_task, grow, make_role, make_tree, write
+
+
+def test_the_graph_shows_steps_cache_state_sizes_and_times(tmp_path, os_name, fresh_base):
+    make_role(tmp_path, "top", {"one": [copy_task("/one", "x" * 5000)], "two": [copy_task("/two", "two")]})
+    make_role(tmp_path, "below", {"three": [copy_task("/three", "three")]})
+    tree = make_tree(tmp_path, os_name, {"top": {"DOCKER_INIT_IMG": fresh_base, "below": {}}})
+    grow(tree)
+    write(tmp_path / "roles/below/tasks/three.yml", (tmp_path / "roles/below/tasks/three.yml").read_text()
+          .replace("content: three", "content: changed"))
+    grow(tree)
+    playbook("playbooks/graph.yml", "-i", tree, "-e", "tree=tree", "-e", "dest=%s" % (tmp_path / "tree.svg"))
+    svg = (tmp_path / "tree.svg").read_text()
+    dot = (tmp_path / "tree.dot").read_text()
+    assert svg.startswith("<?xml") and "<svg" in svg
+    assert '"cluster_top"' in dot and '"cluster_below"' in dot
+    assert '"top:one" [label="one\\n+5 kB\\ncached"' in dot
+    assert "built in" in dot.split('"below:three"')[1].split("\n")[0]
+    assert '"top:two" -> "below:initial" [style=dashed' in dot
