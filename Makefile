@@ -31,6 +31,8 @@ pytest: setup
 
 bench: setup
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/scaling.py
+	$(BIN)/python bench/compare.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ansible-lint

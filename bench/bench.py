@@ -9,6 +9,7 @@ Not a test: it prints medians and ratios. Run it with `make bench` (after `make 
   rerun         the same again, nothing changed
 """
 
+import json
 import os
 import shutil
 import statistics
@@ -49,11 +50,13 @@ def raw_step(client):
     return elapsed
 
 
-def write_tree(directory, os_name):
-    shutil.copytree(PROJECT / "stalks", directory / "stalks")
+def write_tree(directory, os_name, stalks=None):
+    """A tree of its own; TREE_CONFIG_VAR differs per tree, so no step of another run is in the cache."""
+    shutil.copytree(PROJECT / "stalks", directory / "stalks", dirs_exist_ok=True)
     tree = directory / "hello_world.hjson"
-    tree.write_text('{architecture: {"OS": "%s", "ARCH": "amd64", "SUBARCH": "bookworm"}\n'
-                    'stalks: {hello_world: {"DOCKER_INIT_IMG": "%s", "TREE_CONFIG_VAR": "bench"}}}\n' % (os_name, BASE))
+    stalks = stalks or {"hello_world": {"DOCKER_INIT_IMG": BASE, "TREE_CONFIG_VAR": "bench " + os_name}}
+    tree.write_text(json.dumps({"architecture": {"OS": os_name, "ARCH": "amd64", "SUBARCH": "bookworm"},
+                                "stalks": stalks}))
     return tree
 
 

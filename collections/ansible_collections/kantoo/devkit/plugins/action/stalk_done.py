@@ -9,7 +9,9 @@ import os
 
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import APIError, DockerUnavailable, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import mark
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import remove_leftovers
 
 
 class ActionModule(ActionBase):
@@ -20,6 +22,11 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         args = self.validate_argument_spec(argument_spec=dict(failed=dict(type="bool", default=False)))[1]
         # the worker's parent is the ansible-playbook process, which names the run
-        mark(task_vars["kantoo_project_dir"], os.getppid(), task_vars["kantoo_stalk"], not args["failed"])
+        try:
+            remove_leftovers(connect(), task_vars["kantoo_stalk"])
+        except (APIError, DockerUnavailable) as exc:
+            return dict(failed=True, msg="could not remove the containers of %s: %s" % (task_vars["kantoo_stalk"], exc))
+        finally:
+            mark(task_vars["kantoo_project_dir"], os.getppid(), task_vars["kantoo_stalk"], not args["failed"])
         result["changed"] = False
         return result

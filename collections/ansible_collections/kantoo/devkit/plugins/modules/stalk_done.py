@@ -13,6 +13,8 @@ version_added: 0.1.0
 description:
   - Runs on the controller for a stalk host. Sibling stalks grow at once; a child stalk's M(kantoo.devkit.stalk_plan)
     waits until its parent, when it is part of the same run, is done, and does not grow when its parent failed.
+  - Removes the stalk's step containers that are left, those removed in the background among them
+    (daemonized ones stay).
   - The marker lives in C(.kantoo/run/<pid of ansible-playbook>/) of the tree's project; later runs clear it.
 options:
   failed:

@@ -17,7 +17,8 @@ description:
     a shell waiting on its tty, and returns its name for the C(community.docker.docker) connection, the labels of
     the step's image (with its cache key) and the path of the step's log file.
   - A parent image with O(max_layers) layers or more is first flattened into a one-layer copy with the same config.
-  - With O(state=absent), removes the container O(name) and its anonymous volumes.
+  - With O(state=absent), removes the container O(name) and its anonymous volumes, in the background when the
+    C(docker) command is there; M(kantoo.devkit.stalk_done) removes what is left at the end of the stalk.
 options:
   state:
     description: Whether the container should run or be gone.

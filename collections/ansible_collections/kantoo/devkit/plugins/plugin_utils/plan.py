@@ -16,7 +16,7 @@ import os
 import yaml
 from ansible import constants as C
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import find_image, tag_image
+from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import APIError, find_image, tag_image
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import (
     LABEL, container_options, directory_mounts, sysroot_mounts)
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import RoleInputs, hashed, sha256
@@ -204,10 +204,14 @@ def forced_from(force, stalk, steps):
 
 
 def remove_leftovers(client, stalk):
-    """Containers of an interrupted run of this stalk: they hold nothing a tag points at."""
+    """Containers of this stalk that no step runs in: they hold nothing a tag points at."""
     for container in client.api.containers(all=True, filters={"label": "%s.stalk=%s" % (LABEL, stalk)}):
         if container["Labels"].get(LABEL + ".daemon") != "true":
-            client.api.remove_container(container["Id"], v=True, force=True)
+            try:
+                client.api.remove_container(container["Id"], v=True, force=True)
+            except APIError as exc:
+                if exc.status_code not in (404, 409):  # gone, or being removed already
+                    raise
 
 
 def check_stalk(client, stalk, role_dir, tree_repositories):
