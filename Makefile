@@ -8,7 +8,7 @@ COLLECTION := collections/ansible_collections/kantoo/devkit
 # ansible-test bootstraps pip with a script from a host this machine cannot reach; ours takes pip from the index.
 GET_PIP := $(HOME)/.ansible/test/cache/get_pip_24_2.py
 
-.PHONY: setup run test pytest bench lint sanity
+.PHONY: setup run test pytest molecule bench lint sanity
 
 $(BIN)/.installed: requirements.txt
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -24,10 +24,14 @@ setup: $(BIN)/.installed
 run: setup
 	$(BIN)/ansible-playbook playbooks/$(TREE).yml
 
-test: setup lint sanity pytest
+test: setup lint sanity pytest molecule
 
 pytest: setup
 	$(BIN)/pytest tests
+
+# every scenario in molecule/: a role on an ordinary container, converge, idempotence, testinfra
+molecule: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/molecule test --all
 
 bench: setup
 	$(BIN)/python bench/bench.py
