@@ -41,6 +41,10 @@ def test_a_change_rebuilds_from_the_first_step_that_uses_it_and_the_descendants(
     assert set(first["counter"]) == {"initial", "one", "two", "three", "final"}
 
     write(tree, tree.read_text().replace('"THREE": "c"', '"THREE": "changed"'))
+    since = time.time()
+    checked = grow(tree, "--check", "-e", "stalk_explain=true")
+    assert "three: rebuilt, variable THREE changed" in checked.stdout, "check mode says what would be rebuilt"
+    assert created_containers(client, since) == [] and snapshot(client, os_name) == first
     run = grow(tree, "-e", "stalk_explain=true")
     second = snapshot(client, os_name)
     assert rebuilt(first, second) == ["counter:three", "leaf:only"]

@@ -5,9 +5,9 @@
 
 from __future__ import annotations
 
-from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import APIError, DockerUnavailable, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import redact, secret_values
 
@@ -39,13 +39,12 @@ class LineStream:
             display.display(self._partial)
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
+class ActionModule(ControllerAction):
+    _supports_check_mode = False  # skipped in check mode: it acts on the Docker daemon
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)[1]
+        args = self.arguments(**ARGUMENT_SPEC)
         env = dict(task_vars.get("kantoo_env") or {})
         env.update(args["env"])
         secrets = secret_values(task_vars, task_vars.get("kantoo_variables"), env)

@@ -7,22 +7,19 @@ from __future__ import annotations
 
 import os
 
-from ansible.plugins.action import ActionBase
 
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.convert import convert, write_role
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
-
+class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        args = self.validate_argument_spec(argument_spec=dict(
+        args = self.arguments(
             manifest=dict(type="path", required=True),
             roles_dir=dict(type="path"),
-            force=dict(type="bool", default=False)))[1]
+            force=dict(type="bool", default=False))
         manifest = os.path.abspath(args["manifest"])
         name = os.path.splitext(os.path.basename(manifest))[0]
         roles_dir = args["roles_dir"] or os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(manifest))),

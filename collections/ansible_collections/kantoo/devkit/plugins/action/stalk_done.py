@@ -7,20 +7,17 @@ from __future__ import annotations
 
 import os
 
-from ansible.plugins.action import ActionBase
 
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import APIError, DockerUnavailable, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import mark
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import remove_leftovers
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
-
+class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        args = self.validate_argument_spec(argument_spec=dict(failed=dict(type="bool", default=False)))[1]
+        args = self.arguments(failed=dict(type="bool", default=False))
         # the worker's parent is the ansible-playbook process, which names the run
         try:
             remove_leftovers(connect(), task_vars["kantoo_stalk"])

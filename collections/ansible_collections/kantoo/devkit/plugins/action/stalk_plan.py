@@ -9,23 +9,20 @@ from __future__ import annotations
 import os
 
 from ansible import constants as C
-from ansible.plugins.action import ActionBase
 
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import DockerUnavailable, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import acquire, forget_finished_runs, wait_for
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import check_stalk, plan_stalk, steps_source
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
-
+class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        args = self.validate_argument_spec(argument_spec=dict(
+        args = self.arguments(
             check_only=dict(type="bool", default=False),
-            force=dict(type="list", elements="str", default=[])))[1]
+            force=dict(type="list", elements="str", default=[]))
         stalk = {k: v for k, v in task_vars.items() if k.startswith("kantoo_")}
         if "kantoo_repository" not in stalk:
             return dict(failed=True, msg="host '%s' is not a stalk: run this on hosts of a kantoo tree inventory"
@@ -57,7 +54,7 @@ class ActionModule(ActionBase):
                                     % (stalk["kantoo_stalk"], parent))
                 # Ansible finds roles of roles_path by name, which reads better in its output than a path.
                 by_name = role_dir and os.path.dirname(role_dir) in [os.path.abspath(p) for p in C.DEFAULT_ROLES_PATH]
-                result.update(plan_stalk(client, stalk, role_dir, task_vars, args["force"]), role_dir=role_dir,
+                result.update(plan_stalk(client, stalk, role_dir, task_vars, args["force"], self._task.check_mode), role_dir=role_dir,
                               role=stalk["kantoo_stalk"] if by_name else role_dir)
         except (TreeError, DockerUnavailable) as exc:
             return dict(failed=True, msg=str(exc))

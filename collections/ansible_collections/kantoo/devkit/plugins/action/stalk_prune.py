@@ -5,16 +5,14 @@
 
 from __future__ import annotations
 
-from ansible.plugins.action import ActionBase
 
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import APIError, DockerUnavailable, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.prune import prune_stalk
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
-    _supports_check_mode = False
+class ActionModule(ControllerAction):
+    _supports_check_mode = False  # skipped in check mode: it acts on the Docker daemon
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import shlex
 
-from ansible.plugins.action import ActionBase
 
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import DockerUnavailable, connect, find_image
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import shell_command
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import is_secret
@@ -16,13 +16,10 @@ from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import containe
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
-
+class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        args = self.validate_argument_spec(argument_spec=dict(step=dict(type="str", default="final")))[1]
+        args = self.arguments(step=dict(type="str", default="final"))
         image = "%s:%s" % (task_vars["kantoo_repository"], args["step"])
         try:
             if find_image(connect(), image) is None:

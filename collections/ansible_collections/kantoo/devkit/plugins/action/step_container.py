@@ -11,8 +11,8 @@ import shutil
 import subprocess
 import time
 
-from ansible.plugins.action import ActionBase
 
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import (
     APIError, DockerUnavailable, NotFound, connect, find_image)
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import LABEL, start_container
@@ -43,9 +43,8 @@ def log_file(task_vars, step):
     return os.path.join(directory, "%s-%s-%s-%s.txt" % (variables["ARCH"], variables["SUBARCH"], step, stamp))
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
+class ActionModule(ControllerAction):
+    _supports_check_mode = False  # skipped in check mode: it acts on the Docker daemon
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)

@@ -9,22 +9,19 @@ import os
 import shutil
 import subprocess
 
-from ansible.plugins.action import ActionBase
 
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import DockerUnavailable, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.graph import last_run, tree_dot
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import stalk_source, steps_source
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
-
+class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        args = self.validate_argument_spec(argument_spec=dict(
-            tree=dict(type="str", required=True), dest=dict(type="path")))[1]
+        args = self.arguments(
+            tree=dict(type="str", required=True), dest=dict(type="path"))
         group = args["tree"] + "_tree"
         if group not in task_vars["groups"]:
             return dict(failed=True, msg="no tree '%s' in the inventory; trees: %s" % (args["tree"], ", ".join(

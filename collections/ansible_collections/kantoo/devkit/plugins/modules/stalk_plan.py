@@ -31,8 +31,8 @@ options:
     default: []
 attributes:
   check_mode:
-    support: none
-    description: It acts on the Docker daemon, which has no dry run.
+    support: full
+    description: Finds and explains what is cached and what would be rebuilt, and moves no tag.
 author:
   - Kantoo devkit contributors (@d4g33z)
 """

@@ -56,7 +56,7 @@ options:
 attributes:
   check_mode:
     support: none
-    description: It acts on the Docker daemon, which has no dry run.
+    description: Skipped in check mode, since it acts on the Docker daemon.
 author:
   - Kantoo devkit contributors (@d4g33z)
 """

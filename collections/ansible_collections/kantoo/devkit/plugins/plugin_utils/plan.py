@@ -230,13 +230,18 @@ def check_stalk(client, stalk, role_dir, tree_repositories):
     return {"steps": steps}
 
 
-def plan_stalk(client, stalk, role_dir, task_vars, force=None):
-    """Resolve the initial image, reuse every step found in the cache, and say what is left to run."""
+def plan_stalk(client, stalk, role_dir, task_vars, force=None, dry=False):
+    """Resolve the initial image, reuse every step found in the cache, and say what is left to run.
+
+    dry (check mode): find and explain, but move no tag and remove nothing.
+    """
+    retag = (lambda *args: False) if dry else tag_image
     name, repository = stalk["kantoo_stalk"], stalk["kantoo_repository"]
     where = "%s: stalk '%s'" % (stalk["kantoo_tree_file"], name)
     source, container = stalk_source(stalk, role_dir, task_vars)
     steps, components = source["steps"], source["components"]
-    remove_leftovers(client, name)
+    if not dry:
+        remove_leftovers(client, name)
 
     initial = stalk["kantoo_initial_image"]
     image = find_image(client, initial)
@@ -244,7 +249,7 @@ def plan_stalk(client, stalk, role_dir, task_vars, force=None):
         hint = ("build its parent '%s' first" % stalk["kantoo_parent"] if stalk.get("kantoo_parent")
                 else "make it first, for example with 'make setup' (kantoo.devkit.base_image)")
         raise TreeError("%s: its initial image '%s' does not exist; %s" % (where, initial, hint))
-    tag_image(client, image, repository, "initial")
+    retag(client, image, repository, "initial")
 
     skip_until = stalk.get("kantoo_skip_until") or ""
     reuse_tags = steps.index(skip_until) if skip_until else (len(steps) if stalk.get("kantoo_pretend") else 0)
@@ -273,11 +278,11 @@ def plan_stalk(client, stalk, role_dir, task_vars, force=None):
         if found is None:
             todo.append(dict(extra, name=step, digest=digest, inputs=parts))
             continue
-        tag_image(client, found, repository, step)
+        retag(client, found, repository, step)
         image = found
         done.append(step)
     if not todo:
-        tag_image(client, image, repository, "final")
+        retag(client, image, repository, "final")
     # The first step to run starts from the last image found, the next ones from the tag the previous one commits.
     for number, item in enumerate(todo):
         item["parent"] = image if number == 0 else "%s:%s" % (repository, todo[number - 1]["name"])

@@ -1,0 +1,19 @@
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The base of the collection's controller-side actions."""
+
+from __future__ import annotations
+
+from ansible.plugins.action import ActionBase
+
+
+class ControllerAction(ActionBase):
+    """An action that does its work in the controller's process and needs no connection to the host."""
+
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def arguments(self, **spec):
+        """The task's arguments, validated against spec as a module's would be."""
+        return self.validate_argument_spec(argument_spec=spec)[1]
