@@ -16,7 +16,7 @@ from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import Contro
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import (
     APIError, DockerUnavailable, NotFound, connect, find_image)
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import LABEL, start_container
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.flatten import flattened, layer_count
+from ansible_collections.kantoo.devkit.plugins.module_utils.flatten import flattened, layer_count
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import (
     INPUTS_LABEL, KEY_LABEL, REPOSITORY_LABEL, cache_key)
 

@@ -10,7 +10,9 @@ module: image_import
 short_description: Import a root file system as a Docker image
 version_added: 0.1.0
 description:
-  - Imports a root file system, a directory or a tarball, as a single-layer image, like C(docker import).
+  - Imports a root file system, a directory or a tarball, as a single-layer image, like C(docker import);
+    or copies an existing image into one layer with its config but without its declared volumes, as the seed
+    did with its stage3 images, so that what steps write under a volume path is committed.
   - Does nothing when the image exists already, unless O(force) is set.
   - A directory is archived with numeric owners into the module's temporary directory, then streamed to the daemon.
 author:
@@ -30,11 +32,14 @@ options:
     type: str
     required: true
   rootfs:
-    description: Directory holding the root file system. Exactly one of O(rootfs) and O(tarball) is required.
+    description: Directory holding the root file system. Exactly one of O(rootfs), O(tarball) and O(image) is required.
     type: path
   tarball:
     description: Tarball of the root file system, possibly compressed (gzip, bzip2, xz).
     type: path
+  image:
+    description: An existing image to copy, without its declared volumes.
+    type: str
   changes:
     description: Dockerfile instructions for the image config, such as C(CMD ["/bin/bash"]).
     type: list
@@ -55,6 +60,11 @@ EXAMPLES = r"""
     name: kantoo/debian:bookworm
     rootfs: /var/tmp/rootfs
 
+- name: Copy an image without its volumes
+  kantoo.devkit.image_import:
+    name: funtoo/x86-64bit/amd64-k10/stage3:initial
+    image: example/stage3:latest
+
 - name: Import a stage3 tarball
   kantoo.devkit.image_import:
     name: funtoo/x86-64bit/amd64-k10/stage3:initial
@@ -74,6 +84,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import (
     APIError, DockerUnavailable, connect, find_image)
+from ansible_collections.kantoo.devkit.plugins.module_utils.flatten import export_import
 
 
 def split_name(name):
@@ -86,14 +97,18 @@ def split_name(name):
 def import_rootfs(module, client):
     params = module.params
     repository, tag = split_name(params["name"])
+    if params["image"]:
+        source = find_image(client, params["image"])
+        if source is None:
+            module.fail_json(msg="image '%s' does not exist" % params["image"])
+        return export_import(client, source, repository=repository, tag=tag)
     tarball = params["tarball"]
     if tarball is None:
         # a tarball in the module's temporary directory, removed with it
         tarball = os.path.join(module.tmpdir, "rootfs.tar")
         module.run_command(["tar", "-C", params["rootfs"], "--numeric-owner", "-cf", tarball, "."], check_rc=True)
-    with open(tarball, "rb") as stream:
-        client.api.import_image_from_stream(stream, repository=repository, tag=tag,
-                                            changes=params["changes"] or None)
+    # from a file, not a stream: the SDK would announce a chunked body and requests send a sized one
+    client.api.import_image_from_file(tarball, repository=repository, tag=tag, changes=params["changes"] or None)
     return find_image(client, params["name"])
 
 
@@ -103,12 +118,13 @@ def main():
             name=dict(type="str", required=True),
             rootfs=dict(type="path"),
             tarball=dict(type="path"),
+            image=dict(type="str"),
             changes=dict(type="list", elements="str", default=[]),
             force=dict(type="bool", default=False),
             docker_host=dict(type="str"),
         ),
-        required_one_of=[["rootfs", "tarball"]],
-        mutually_exclusive=[["rootfs", "tarball"]],
+        required_one_of=[["rootfs", "tarball", "image"]],
+        mutually_exclusive=[["rootfs", "tarball", "image"]],
         supports_check_mode=True,
     )
     try:

@@ -1,13 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright: kantoo-devkit contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Flattening: Docker refuses images deeper than about 125 layers, and every step adds one."""
+"""One-layer copies of images: deep chains flattened (Docker refuses images deeper than about 125 layers,
+and every step adds one), and outside images imported without their declared volumes."""
 
 from __future__ import annotations
 
 import json
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import LABEL
+LABEL = "kantoo.devkit"  # the prefix of the collection's image labels
 
 FLATTENED_LABEL = LABEL + ".flattened-from"
 
@@ -17,7 +18,8 @@ def layer_count(client, image_id):
 
 
 def config_changes(config):
-    """Dockerfile instructions that give an imported image the config of the image it was exported from."""
+    """Dockerfile instructions that give an imported image the config of the image it was exported from,
+    but for VOLUME: a declared volume would hide what later steps write there from their commits."""
     changes = ["ENV %s=%s" % (k, json.dumps(v)) for k, v in (e.split("=", 1) for e in config.get("Env") or [])]
     for key, instruction in (("Entrypoint", "ENTRYPOINT"), ("Cmd", "CMD")):
         if config.get(key):
@@ -35,13 +37,18 @@ def flattened(client, image_id):
     found = client.api.images(all=True, filters={"label": "%s=%s" % (FLATTENED_LABEL, image_id)}, quiet=True)
     if found:
         return found[0]
-    changes, labels = config_changes(client.api.inspect_image(image_id)["Config"] or {})
-    labels[FLATTENED_LABEL] = image_id
-    changes += ["LABEL %s=%s" % (k, json.dumps(v)) for k, v in sorted(labels.items())]
+    return export_import(client, image_id, {FLATTENED_LABEL: image_id})
+
+
+def export_import(client, image_id, labels=None, repository=None, tag=None):
+    """A one-layer copy of image_id with its config, less its declared volumes (as the seed imported)."""
+    changes, image_labels = config_changes(client.api.inspect_image(image_id)["Config"] or {})
+    image_labels.update(labels or {})
+    changes += ["LABEL %s=%s" % (k, json.dumps(v)) for k, v in sorted(image_labels.items())]
     container = client.api.create_container(image_id, entrypoint=["/bin/true"])["Id"]
     try:
         stream = client.api.export(container)
-        result = client.api.import_image_from_stream(stream, changes=changes)
+        result = client.api.import_image_from_stream(stream, repository=repository, tag=tag, changes=changes)
     finally:
         client.api.remove_container(container, force=True)
     status = json.loads(result.strip().splitlines()[-1]) if isinstance(result, str) else result
