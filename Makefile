@@ -24,7 +24,8 @@ setup: $(BIN)/.installed
 run: setup
 	$(BIN)/ansible-playbook playbooks/$(TREE).yml
 
-test: setup lint sanity pytest molecule
+# pytest last: its closing line is the summary CI reads
+test: setup lint sanity molecule pytest
 
 pytest: setup
 	$(BIN)/pytest tests
