@@ -19,7 +19,7 @@ $(BIN)/.installed: requirements.txt
 
 # Docker engine, debootstrap and the base image: installed and started only when missing.
 setup: $(BIN)/.installed
-	$(BIN)/ansible-playbook playbooks/setup.yml
+	$(BIN)/ansible-playbook playbooks/setup.yml $(SETUP_ARGS)
 
 run: setup
 	$(BIN)/ansible-playbook playbooks/$(TREE).yml
