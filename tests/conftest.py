@@ -77,6 +77,11 @@ def os_name(client, fresh_base):
             or i.labels.get("kantoo.devkit.repository", "").startswith(name + "/")]
     for image in sorted(ours, key=lambda i: i.attrs["Created"], reverse=True):
         try:
-            client.images.remove(image.id, force=True)
+            if any(not t.startswith(name + "/") for t in image.tags):
+                for tag in image.tags:  # a base image the tree started from: only the test's tags go
+                    if tag.startswith(name + "/"):
+                        client.images.remove(tag)
+            else:
+                client.images.remove(image.id, force=True)
         except docker.errors.NotFound:
             pass
