@@ -19,6 +19,7 @@ from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import LAB
 from ansible_collections.kantoo.devkit.plugins.module_utils.flatten import flattened, layer_count
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import (
     INPUTS_LABEL, KEY_LABEL, REPOSITORY_LABEL, cache_key)
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import log_dir
 
 ARGUMENT_SPEC = dict(
     state=dict(type="str", choices=["started", "absent"], default="started"),
@@ -36,8 +37,7 @@ ARGUMENT_SPEC = dict(
 def log_file(task_vars, step):
     """{LOG_DIR}/{stalk}/{ARCH}-{SUBARCH}-{step}-{timestamp}.txt, LOG_DIR relative to the tree's project."""
     variables = task_vars["kantoo_variables"]
-    directory = os.path.join(task_vars["kantoo_project_dir"], str(variables.get("LOG_DIR") or "logs"),
-                             task_vars["kantoo_stalk"])
+    directory = os.path.join(log_dir(task_vars), task_vars["kantoo_stalk"])
     os.makedirs(directory, exist_ok=True)
     stamp = time.strftime("%y-%m-%d-%H:%M:%S")
     return os.path.join(directory, "%s-%s-%s-%s.txt" % (variables["ARCH"], variables["SUBARCH"], step, stamp))

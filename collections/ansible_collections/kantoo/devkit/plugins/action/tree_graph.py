@@ -14,7 +14,7 @@ from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import Contro
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import DockerUnavailable, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.graph import last_run, tree_dot
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import stalk_source, steps_source
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, log_dir
 
 
 class ActionModule(ControllerAction):
@@ -30,7 +30,7 @@ class ActionModule(ControllerAction):
             return dict(failed=True, msg="Graphviz's dot is missing: install it (apt-get install graphviz; "
                                          "'make setup' does)")
         hostvars = task_vars["hostvars"]
-        stalks, log_dir = [], None
+        stalks, logs = [], None
         try:
             for host in task_vars["groups"][group]:
                 stalk = {k: v for k, v in hostvars[host].items() if k.startswith("kantoo_")}
@@ -40,12 +40,11 @@ class ActionModule(ControllerAction):
                     return dict(failed=True, msg=error)
                 steps = stalk_source(stalk, role_dir, {})[0]["steps"]
                 stalks.append((host, stalk["kantoo_parent"], stalk["kantoo_repository"], steps))
-                log_dir = log_dir or os.path.join(stalk["kantoo_project_dir"],
-                                                  str(stalk["kantoo_variables"].get("LOG_DIR") or "logs"))
-            dot = tree_dot(connect(), args["tree"], stalks, last_run(log_dir))
+                logs = logs or log_dir(stalk)
+            dot = tree_dot(connect(), args["tree"], stalks, last_run(logs))
         except (TreeError, DockerUnavailable) as exc:
             return dict(failed=True, msg=str(exc))
-        dest = args["dest"] or os.path.join(log_dir, args["tree"] + ".svg")
+        dest = args["dest"] or os.path.join(logs, args["tree"] + ".svg")
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         with open(dest[:-len(".svg")] + ".dot" if dest.endswith(".svg") else dest + ".dot", "w",
                   encoding="utf-8") as handle:

@@ -35,6 +35,7 @@ except ImportError:  # the event log is skipped; step logs still work
     eliot = None
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import redact, secret_values
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import log_dir
 
 STEP_CONNECTIONS = ("community.docker.docker", "community.docker.docker_api", "docker")
 
@@ -115,10 +116,9 @@ class CallbackModule(CallbackBase):
         elif action == "stalk_done":
             self._finish_stalk(host.name)
 
-    def _log_dir(self, host):
-        variables = host.get_vars()
-        return os.path.join(variables.get("kantoo_project_dir", "."),
-                            str((variables.get("kantoo_variables") or {}).get("LOG_DIR") or "logs"))
+    @staticmethod
+    def _log_dir(host):
+        return log_dir(host.get_vars())
 
     def _record(self, host, step, state, seconds=None):
         stalk = self._last_run.setdefault(self._log_dir(host), {}).setdefault(host.name, {})

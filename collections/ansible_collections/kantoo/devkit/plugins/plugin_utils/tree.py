@@ -63,6 +63,12 @@ def project_dir(tree_file):
         here = parent
 
 
+def log_dir(stalk_vars):
+    """{LOG_DIR} of a stalk's host variables, relative to the tree's project; logs/ when the tree sets none."""
+    variables = stalk_vars.get("kantoo_variables") or {}
+    return os.path.join(stalk_vars.get("kantoo_project_dir", "."), str(variables.get("LOG_DIR") or "logs"))
+
+
 def manifest_path(project, stalk):
     return os.path.join(project, "stalks", stalk, stalk + ".hjson")
 
