@@ -27,7 +27,7 @@ CASES = {
     "duplicate stalk": (lambda p, o, b: make_tree(p, o, {"a": {"b": {}}, "c": {"b": {}}}),
                         "stalk 'b' appears twice"),
     "missing mount source": (lambda p, o, b: scratch(p, o, b, manifest={"plugins": {"out": {
-                                 "path": "nowhere", "bind": "/out", "mode": "rw"}}}),
+                                 "path": "nowhere", "bind": "/in"}}}),
                              "plugins.out.path 'nowhere' does not exist"),
     "missing base image": (lambda p, o, b: scratch(p, o, "kantoo-test/none:missing"),
                            "its initial image 'kantoo-test/none:missing' does not exist; make it first"),

@@ -1,5 +1,6 @@
 """Incremental builds: what a change rebuilds, forcing, failures, interruptions, concurrent runs, deep chains."""
 
+import json
 import os
 import signal
 import subprocess
@@ -138,3 +139,31 @@ def test_a_chain_deeper_than_dockers_layer_limit_is_flattened(client, tmp_path, 
     assert listing == b"18/layer-119\n"
     assert client.images.get(base).id != final.id
     client.images.remove(base)
+
+
+def test_a_stalk_writes_artifacts_to_a_host_directory_and_a_reader_rebuilds_when_it_changes(client, tmp_path,
+                                                                                             os_name, fresh_base):
+    make_role(tmp_path, "producer", {"make": [copy_task("/artifacts/package", "{{ VERSION }}")]})
+    make_role(tmp_path, "consumer", {"read": [{"name": "Install the package", "ansible.builtin.copy": {
+        "src": "/artifacts/package", "dest": "/installed", "remote_src": True, "mode": "0644"}}]})
+    artifacts = {"path": "work/artifacts", "bind": "/artifacts"}
+    write(tmp_path / "stalks/producer/producer.hjson", json.dumps({"plugins": {"out": dict(artifacts, mode="rw")}}))
+    write(tmp_path / "stalks/consumer/consumer.hjson", json.dumps({"plugins": {"in": artifacts}}))
+    # the consumer starts from the base, not from the producer's image: only the directory links them
+    tree = make_tree(tmp_path, os_name, {"producer": {"DOCKER_INIT_IMG": fresh_base, "VERSION": "1",
+                                                      "consumer": {"DOCKER_INIT_IMG": fresh_base}}})
+    assert not (tmp_path / "work").exists()
+    grow(tree)
+    assert (tmp_path / "work/artifacts/package").read_text() == "1", "the rw directory is made and written"
+    first = tags(client, os_name, "consumer")
+
+    grow(tree)
+    assert tags(client, os_name, "consumer") == first, "nothing changed, nothing rebuilt"
+
+    write(tree, tree.read_text().replace('"VERSION": "1"', '"VERSION": "2"'))
+    run = grow(tree, "-e", "stalk_explain=true")
+    assert "read: rebuilt, file /artifacts/ changed" in run.stdout
+    second = tags(client, os_name, "consumer")
+    assert second["read"] != first["read"]
+    out = client.containers.run(second["final"], ["cat", "/installed"], entrypoint=[], remove=True)
+    assert out == b"2"

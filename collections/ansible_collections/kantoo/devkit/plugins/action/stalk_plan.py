@@ -13,7 +13,8 @@ from ansible import constants as C
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import DockerUnavailable, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import acquire, forget_finished_runs, wait_for
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import check_stalk, plan_stalk, steps_source
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import (
+    check_stalk, plan_stalk, steps_source, tree_outputs)
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
 
 
@@ -30,7 +31,11 @@ class ActionModule(ControllerAction):
         role_dir, error = steps_source(stalk, task_vars["playbook_dir"], task_vars.get("kantoo_steps_from", "auto"))
         if error:
             return dict(failed=True, msg=error)
+        hostvars = task_vars["hostvars"]
+        tree = [hostvars[h] for h in task_vars["groups"]["all"]
+                if hostvars[h].get("kantoo_tree_file") == stalk["kantoo_tree_file"]]
         try:
+            produced = tree_outputs(tree)
             client = connect()
             if args["check_only"]:
                 # the worker's parent is the ansible-playbook process: the lock is held for its whole run
@@ -42,10 +47,8 @@ class ActionModule(ControllerAction):
                                 "a fork each: run with at least as many forks (-f %d)"
                                 % (len(task_vars["ansible_play_hosts_all"]),
                                    len(task_vars["ansible_play_hosts_all"])))
-                hostvars = task_vars["hostvars"]
-                repositories = {hostvars[h]["kantoo_repository"] for h in task_vars["groups"]["all"]
-                                if "kantoo_repository" in hostvars[h]}
-                result.update(check_stalk(client, stalk, role_dir, repositories))
+                repositories = {host["kantoo_repository"] for host in tree}
+                result.update(check_stalk(client, stalk, role_dir, repositories, produced))
             else:
                 parent = stalk.get("kantoo_parent")
                 if parent in task_vars.get("ansible_play_hosts_all", []):
@@ -54,7 +57,8 @@ class ActionModule(ControllerAction):
                                     % (stalk["kantoo_stalk"], parent))
                 # Ansible finds roles of roles_path by name, which reads better in its output than a path.
                 by_name = role_dir and os.path.dirname(role_dir) in [os.path.abspath(p) for p in C.DEFAULT_ROLES_PATH]
-                result.update(plan_stalk(client, stalk, role_dir, task_vars, args["force"], self._task.check_mode), role_dir=role_dir,
+                result.update(plan_stalk(client, stalk, role_dir, task_vars, args["force"],
+                                         self._task.check_mode, produced), role_dir=role_dir,
                               role=stalk["kantoo_stalk"] if by_name else role_dir)
         except (TreeError, DockerUnavailable) as exc:
             return dict(failed=True, msg=str(exc))

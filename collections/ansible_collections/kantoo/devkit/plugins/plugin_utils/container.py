@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 
@@ -59,26 +60,50 @@ def sysroot_mounts(sysroot):
     return mounts
 
 
-def directory_mounts(plugins, project, where):
-    """Plugins whose path is a directory: bind mounts, read-only unless mode says rw."""
+def directory_mounts(plugins, project, where, produced=frozenset()):
+    """Plugins whose path is a directory: bind mounts, read-only unless mode says rw.
+
+    A missing rw directory is an artifacts directory no step has written yet: it is created when the
+    first container starts (never in check mode, never removed).  A missing read-only one is a mistake,
+    unless another stalk of the tree writes it (produced: the sources of the tree's rw mounts)."""
     mounts = []
     for name, plugin in plugins.items():
         if not isinstance(plugin, dict) or plugin.get("exec") or "path" not in plugin:
             continue
         source = os.path.join(project, str(plugin["path"]))
-        if not os.path.exists(source):
-            raise TreeError("%s: plugins.%s.path '%s' does not exist (looked for %s); create it or fix the path"
-                            % (where, name, plugin["path"], source))
-        if os.path.isdir(source):
+        writable = plugin.get("mode", "ro") == "rw"
+        if not os.path.exists(source) and not writable and os.path.realpath(source) not in produced:
+            raise TreeError("%s: plugins.%s.path '%s' does not exist (looked for %s); create it, fix the path, "
+                            "or give it mode: rw if a step writes it" % (where, name, plugin["path"], source))
+        if writable or os.path.isdir(source):
             target = plugin.get("bind") or "/entropy/plugins/" + name
             mounts.append(bind(os.path.realpath(source), target, plugin.get("mode", "ro")))
     return mounts
+
+
+def listing(directory):
+    """A digest of a directory's names, sizes and modification times: a read-only mount is an input of the
+    steps that see it, and hashing every byte of a package repository on each run would cost more than it saves."""
+    entries = []
+    for dirpath, dirnames, filenames in os.walk(directory):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            try:
+                stat = os.stat(path)
+            except OSError:  # a dangling link
+                continue
+            entries.append("%s %d %d" % (os.path.relpath(path, directory), stat.st_size, stat.st_mtime_ns))
+    return hashlib.sha256("\n".join(entries).encode()).hexdigest()
 
 
 def start_container(client, image, stalk, step, options, mounts, daemon=False):
     """A container for one step, kept alive by a shell waiting on its tty; a daemon one is never cleaned up."""
     from docker.types import Mount
 
+    for mount in mounts:
+        if not mount["read_only"]:
+            os.makedirs(mount["source"], exist_ok=True)
     labels = {LABEL + ".stalk": stalk, LABEL + ".step": step}
     if daemon:
         labels[LABEL + ".daemon"] = "true"

@@ -18,7 +18,7 @@ from ansible import constants as C
 
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import APIError, find_image, tag_image
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import (
-    LABEL, container_options, directory_mounts, sysroot_mounts)
+    LABEL, container_options, directory_mounts, listing, sysroot_mounts)
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import RoleInputs, hashed, sha256
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.seed import seed_stalk
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, load_manifest
@@ -92,19 +92,33 @@ def cache_key(parent_id, digest):
     return sha256(parent_id + digest)
 
 
-def container_config(stalk):
+def tree_outputs(stalks):
+    """The host directories the stalks of a tree write (their rw directory mounts)."""
+    outputs = set()
+    for stalk in stalks:
+        plugins = load_manifest(stalk.get("kantoo_manifest") or "")["plugins"]
+        for plugin in plugins.values():
+            if isinstance(plugin, dict) and not plugin.get("exec") and plugin.get("mode") == "rw" and "path" in plugin:
+                outputs.add(os.path.realpath(os.path.join(stalk["kantoo_project_dir"], str(plugin["path"]))))
+    return frozenset(outputs)
+
+
+def container_config(stalk, produced=frozenset()):
     """Container options, env and mounts of a stalk, from its manifest and its variables."""
     manifest = load_manifest(stalk.get("kantoo_manifest") or "")
     where = stalk.get("kantoo_manifest") or stalk["kantoo_tree_file"]
     project = stalk["kantoo_project_dir"]
     sysroot = stalk["kantoo_variables"].get("SYSROOT_DIR")
     mounts = sysroot_mounts(os.path.join(project, sysroot) if sysroot else None)
+    mounts += directory_mounts(manifest["plugins"], project, where, produced)
+    # what a step reads from the host is one of its inputs; what it writes (rw) is not
     files = {}
     for mount in mounts:
         if os.path.isfile(mount["source"]):
             with open(mount["source"], "rb") as handle:
                 files[mount["target"]] = sha256(handle.read())
-    mounts += directory_mounts(manifest["plugins"], project, where)
+        elif mount["read_only"] and os.path.isdir(mount["source"]):
+            files[mount["target"] + "/"] = listing(mount["source"])
     return {"options": container_options(stalk.get("kantoo_docker_opts") or {}, where), "mounts": mounts,
             "files": files}
 
@@ -158,8 +172,8 @@ def seed_source(stalk, container):
             "extras": extras}
 
 
-def stalk_source(stalk, role_dir, task_vars):
-    container = container_config(stalk)
+def stalk_source(stalk, role_dir, task_vars, produced=frozenset()):
+    container = container_config(stalk, produced)
     if role_dir is None:
         return seed_source(stalk, container), container
     return role_source(stalk, role_dir, container, task_vars), container
@@ -214,9 +228,9 @@ def remove_leftovers(client, stalk):
                     raise
 
 
-def check_stalk(client, stalk, role_dir, tree_repositories):
+def check_stalk(client, stalk, role_dir, tree_repositories, produced=frozenset()):
     """Everything that can be known before any container starts; role_dir None means seed format."""
-    steps = stalk_source(stalk, role_dir, {})[0]["steps"]
+    steps = stalk_source(stalk, role_dir, {}, produced)[0]["steps"]
     unset_variables(stalk)
     skip_until = stalk.get("kantoo_skip_until")
     if skip_until and skip_until not in steps:
@@ -230,7 +244,7 @@ def check_stalk(client, stalk, role_dir, tree_repositories):
     return {"steps": steps}
 
 
-def plan_stalk(client, stalk, role_dir, task_vars, force=None, dry=False):
+def plan_stalk(client, stalk, role_dir, task_vars, force=None, dry=False, produced=frozenset()):
     """Resolve the initial image, reuse every step found in the cache, and say what is left to run.
 
     dry (check mode): find and explain, but move no tag and remove nothing.
@@ -238,7 +252,7 @@ def plan_stalk(client, stalk, role_dir, task_vars, force=None, dry=False):
     retag = (lambda *args: False) if dry else tag_image
     name, repository = stalk["kantoo_stalk"], stalk["kantoo_repository"]
     where = "%s: stalk '%s'" % (stalk["kantoo_tree_file"], name)
-    source, container = stalk_source(stalk, role_dir, task_vars)
+    source, container = stalk_source(stalk, role_dir, task_vars, produced)
     steps, components = source["steps"], source["components"]
     if not dry:
         remove_leftovers(client, name)
