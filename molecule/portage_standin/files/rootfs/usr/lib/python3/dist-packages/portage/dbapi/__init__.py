@@ -1,0 +1,1 @@
+"""STAND-IN for portage.dbapi (see portage/__init__.py)."""

@@ -1,0 +1,1 @@
+# STAND-IN: an ebuild of the meta-repo, which the stage4 leaves out
