@@ -8,7 +8,7 @@ COLLECTION := collections/ansible_collections/kantoo/devkit
 # ansible-test bootstraps pip with a script from a host this machine cannot reach; ours takes pip from the index.
 GET_PIP := $(HOME)/.ansible/test/cache/get_pip_24_2.py
 
-.PHONY: setup run test pytest molecule bench lint sanity
+.PHONY: setup run test pytest molecule bench bench-debian bench-original lint sanity
 
 $(BIN)/.installed: requirements.txt
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -30,14 +30,22 @@ test: setup lint sanity molecule pytest
 pytest: setup
 	$(BIN)/pytest tests
 
-# every scenario in molecule/: a role on an ordinary container, converge, idempotence, testinfra
+# every scenario in molecule/ (a role on an ordinary container: converge, idempotence, testinfra),
+# MOLECULE_JOBS at a time; `make molecule SCENARIOS="stage4 debian_repo"` runs some
 molecule: setup
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/molecule test --all
+	PATH="$(CURDIR)/$(BIN):$$PATH" tests/molecule.sh $(SCENARIOS)
 
 bench: setup
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/scaling.py
 	$(BIN)/python bench/compare.py
+
+bench-debian: setup
+	$(BIN)/python bench/debian.py
+
+# the original devkit, set up from a checkout you give: make bench-original ORIGINAL=path/to/kantoo-devkit
+bench-original: setup
+	KANTOO_ORIGINAL="$(ORIGINAL)" KANTOO_ORIGINAL_PYTHON="$(ORIGINAL_PYTHON)" $(BIN)/python bench/original.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ansible-lint
