@@ -74,10 +74,20 @@ def tasks_only(client, directory):
 
 
 def remove_repositories(client, os_name):
-    for image in client.images.list():
-        for tag in image.tags:
-            if tag.startswith(os_name + "/"):
-                client.images.remove(tag)
+    """The images of a bench tree, tagged or left untagged by a rebuild, newest first; other images' tags stay."""
+    ours = [i for i in client.images.list(all=True)
+            if any(t.startswith(os_name + "/") for t in i.tags)
+            or i.labels.get("kantoo.devkit.repository", "").startswith(os_name + "/")]
+    for image in sorted(ours, key=lambda i: i.attrs["Created"], reverse=True):
+        try:
+            if any(not t.startswith(os_name + "/") for t in image.tags):
+                for tag in image.tags:  # the base image the tree started from
+                    if tag.startswith(os_name + "/"):
+                        client.images.remove(tag)
+            else:
+                client.images.remove(image.id, force=True)
+        except docker.errors.NotFound:  # an untagged parent that removing its child took
+            pass
 
 
 def main():

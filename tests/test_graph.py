@@ -1,5 +1,7 @@
 """playbooks/graph.yml draws a tree's images: stalks, steps, cache state, sizes and build times."""
 
+import json
+
 from conftest import playbook
 from scratch import copy_task, grow, make_role, make_tree, write
 
@@ -20,3 +22,18 @@ def test_the_graph_shows_steps_cache_state_sizes_and_times(tmp_path, os_name, fr
     assert '"top:one" [label="one\\n+5 kB\\ncached"' in dot
     assert "built in" in dot.split('"below:three"')[1].split("\n")[0]
     assert '"top:two" -> "below:initial" [style=dashed' in dot
+
+
+def test_the_last_run_says_where_each_built_step_spent_its_time(tmp_path, os_name, fresh_base):
+    make_role(tmp_path, "top", {"one": [copy_task("/one", "one")], "two": [{
+        "name": "Take a while", "ansible.builtin.command": "sleep 1", "changed_when": False}]})
+    tree = make_tree(tmp_path, os_name, {"top": {"DOCKER_INIT_IMG": fresh_base}})
+    grow(tree)
+    steps = json.loads((tmp_path / "logs/last-run.json").read_text())["top"]
+    for step in steps.values():
+        assert step["state"] == "built" and min(step["start"], step["tasks"], step["commit"]) > 0
+        assert abs(step["start"] + step["tasks"] + step["commit"] - step["seconds"]) < 0.05
+    assert steps["two"]["tasks"] >= 1
+    grow(tree)
+    assert json.loads((tmp_path / "logs/last-run.json").read_text())["top"]["two"] == {"state": "cached",
+                                                                                        "seconds": None}

@@ -15,6 +15,8 @@ description:
   - Writes each step's output to its log file, C({LOG_DIR}/{stalk}/{ARCH}-{SUBARCH}-{step}-{timestamp}.txt),
     and the run's events (stalk, step, container, commit, with their durations) to C({LOG_DIR}/eliot.txt),
     which C(eliot-tree) renders. C(LOG_DIR) is relative to the tree's project directory.
+  - Records in C({LOG_DIR}/last-run.json) what the run did with each step (cached, built or failed) and,
+    for a step it ran, the seconds spent starting its container, in its own tasks and committing it.
   - Values of variables whose names contain PASSWD, PASSWORD, SECRET or TOKEN are replaced by C(********)
     in what it prints and writes, Ansible Vault values included.
   - Enable it with C(callbacks_enabled = kantoo.devkit.steps) in C(ansible.cfg).
@@ -55,6 +57,7 @@ class CallbackModule(CallbackBase):
         self._stalks = {}       # host name -> eliot action
         self._eliot_file = None
         self._last_run = {}     # log dir -> stalk -> step -> what this run did with it
+        self._started = {}      # host name -> when its running machinery task (container, commit) started
 
     # what the steps print ------------------------------------------------------------------------
 
@@ -109,8 +112,7 @@ class CallbackModule(CallbackBase):
             self._log("kantoo:commit", host, image=data.get("image_id"), tags=data.get("tags"))
             tag = (data.get("tags") or [""])[0]
             step = tag[:-len("-failed")] if tag.endswith("-failed") else tag
-            self._record(host, step, "failed" if step != tag else "built",
-                         round(time.time() - self._steps[host.name][3], 2))
+            self._record(host, step, "failed" if step != tag else "built", self._phases(host))
         elif action == "step_container" and result._task.args.get("state") == "absent":
             self._finish_step(host)
         elif action == "stalk_done":
@@ -120,9 +122,18 @@ class CallbackModule(CallbackBase):
     def _log_dir(host):
         return log_dir(host.get_vars())
 
-    def _record(self, host, step, state, seconds=None):
+    def _phases(self, host):
+        """Where a step's time went, in seconds: starting its container, its own tasks, the commit."""
+        container_started, tasks_started = self._steps[host.name][3]
+        now = time.time()
+        commit_started = self._started.get(host.name, now)
+        phases = {"start": tasks_started - container_started, "tasks": commit_started - tasks_started,
+                  "commit": now - commit_started, "seconds": now - container_started}
+        return {name: round(value, 2) for name, value in phases.items()}
+
+    def _record(self, host, step, state, phases=None):
         stalk = self._last_run.setdefault(self._log_dir(host), {}).setdefault(host.name, {})
-        stalk[step] = {"state": state, "seconds": seconds}
+        stalk[step] = dict({"state": state, "seconds": None}, **(phases or {}))
 
     def _write_last_run(self):
         """{LOG_DIR}/last-run.json: what the last run did with each step, for playbooks/graph.yml."""
@@ -160,7 +171,8 @@ class CallbackModule(CallbackBase):
                 action = eliot.start_action(action_type="kantoo:step", step=data["labels"].get("kantoo.devkit.step"),
                                             container=data["name"], parent_image=data.get("parent_image_id"),
                                             log_file=data["log_file"])
-        self._steps[host.name] = (data["log_file"], action, [False], time.time())
+        started = self._started.get(host.name, time.time())
+        self._steps[host.name] = (data["log_file"], action, [False], (started, time.time()))
 
     def _finish_step(self, host):
         step = self._steps.pop(host.name, None)
@@ -187,6 +199,10 @@ class CallbackModule(CallbackBase):
                 eliot.Message.log(message_type=message_type, **fields)
 
     # callbacks -------------------------------------------------------------------------------------
+
+    def v2_runner_on_start(self, host, task):
+        if task.action.split(".")[-1] in ("step_container", "container_commit"):
+            self._started[host.name] = time.time()
 
     def v2_runner_on_ok(self, result):
         if self._in_step(result):
