@@ -74,18 +74,18 @@ def tasks_only(client, directory):
 
 
 def remove_repositories(client, os_name):
-    """The images of a bench tree, tagged or left untagged by a rebuild, newest first; other images' tags stay."""
+    """The tags under <os_name>/ (an image with other tags keeps them), then the untagged images that a rebuild
+    left under that name, newest first; Docker deletes an image with its last tag unless a child needs it."""
     ours = [i for i in client.images.list(all=True)
             if any(t.startswith(os_name + "/") for t in i.tags)
             or i.labels.get("kantoo.devkit.repository", "").startswith(os_name + "/")]
     for image in sorted(ours, key=lambda i: i.attrs["Created"], reverse=True):
         try:
-            if any(not t.startswith(os_name + "/") for t in image.tags):
-                for tag in image.tags:  # the base image the tree started from
-                    if tag.startswith(os_name + "/"):
-                        client.images.remove(tag)
-            else:
-                client.images.remove(image.id, force=True)
+            for tag in image.tags:
+                if tag.startswith(os_name + "/"):
+                    client.images.remove(tag)
+            if not image.tags:
+                client.images.remove(image.id)
         except docker.errors.NotFound:  # an untagged parent that removing its child took
             pass
 

@@ -85,6 +85,9 @@ def clean(client, os_name, made):
                 client.images.remove(image_id)
         except docker.errors.NotFound:
             pass  # removed with its child already
+        except docker.errors.APIError as error:
+            if error.status_code != 409:
+                raise  # 409: an image of someone else's that the original reused, which other images need
 
 
 def steps_ran(copy):
