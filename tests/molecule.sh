@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/molecule.sh [SCENARIO...]: `molecule test` for every scenario in molecule/ (or the ones named),
-# MOLECULE_JOBS at a time (default 2: most of a scenario is waiting on apt and docker). Each scenario's
+# MOLECULE_JOBS at a time (default 3: most of a scenario is waiting on apt and docker). Each scenario's
 # output goes to logs/molecule/SCENARIO.log; a failing one's tail is printed. Fails if any scenario fails.
 # (molecule's own --workers wants a collection at the project root.)
 set -uo pipefail
@@ -20,4 +20,4 @@ one() {
   fi
 }
 export -f one
-printf '%s\n' "$@" | xargs -P "${MOLECULE_JOBS:-2}" -I{} bash -c 'one {}'
+printf '%s\n' "$@" | xargs -P "${MOLECULE_JOBS:-3}" -I{} bash -c 'one {}'
