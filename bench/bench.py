@@ -50,10 +50,10 @@ def raw_step(client):
     return elapsed
 
 
-def write_tree(directory, os_name, stalks=None):
+def write_tree(directory, os_name, stalks=None, name="hello_world"):
     """A tree of its own; TREE_CONFIG_VAR differs per tree, so no step of another run is in the cache."""
     shutil.copytree(PROJECT / "stalks", directory / "stalks", dirs_exist_ok=True)
-    tree = directory / "hello_world.hjson"
+    tree = directory / (name + ".hjson")
     stalks = stalks or {"hello_world": {"DOCKER_INIT_IMG": BASE, "TREE_CONFIG_VAR": "bench " + os_name}}
     tree.write_text(json.dumps({"architecture": {"OS": os_name, "ARCH": "amd64", "SUBARCH": "bookworm"},
                                 "stalks": stalks}))

@@ -13,7 +13,6 @@ same run, as in bench/bench.py.
 """
 
 import json
-import shutil
 import statistics
 import sys
 import tempfile
@@ -21,24 +20,19 @@ import uuid
 from pathlib import Path
 
 import docker
+import hjson
 
-from bench import BASE, BIN, PROJECT, raw_step, remove_repositories, timed
+from bench import BASE, BIN, PROJECT, raw_step, remove_repositories, timed, write_tree
 
 STALKS = ["debian_base", "debian_binaries", "debian_repo", "debian_stage4"]
 PHASES = ("start", "tasks", "commit")
 
 
-def write_tree(directory, os_name, base):
-    for stalk in STALKS[1:]:
-        shutil.copytree(PROJECT / "stalks" / stalk, directory / "stalks" / stalk)
-    stage4 = {"DOCKER_INIT_IMG": "%s/amd64/bookworm/debian_base:final" % os_name, "HOST_NAME": "stage4"}
-    binaries = {"DEBIAN_PACKAGES": "chrony sudo vim-tiny", "RELEASE_VERSION": "1.0",
-                "debian_repo": {"REPOSITORY_NAME": "kantoo", "debian_stage4": stage4}}
-    tree = directory / "debian.hjson"
-    tree.write_text(json.dumps({"architecture": {"OS": os_name, "ARCH": "amd64", "SUBARCH": "bookworm"},
-                                "paths": {"LOG_DIR": "logs"},
-                                "stalks": {"debian_base": {"DOCKER_INIT_IMG": base, "debian_binaries": binaries}}}))
-    return tree
+def debian_tree(directory, os_name, base):
+    """inventories/debian.hjson under a name of its own, its root grown from base."""
+    stalks = hjson.loads((PROJECT / "inventories" / "debian.hjson").read_text())["stalks"]
+    stalks["debian_base"]["DOCKER_INIT_IMG"] = base
+    return write_tree(directory, os_name, stalks, name="debian")
 
 
 def split(directory, wall):
@@ -65,7 +59,7 @@ def main():
             empty.write_text("- hosts: localhost\n  gather_facts: false\n  tasks: []\n")
             raw = statistics.median(raw_step(client) for _ in range(3))
             empty_play = statistics.median(timed([playbook[0], str(empty)]) for _ in range(3))
-            tree = write_tree(directory, os_name, base.tags[0])
+            tree = debian_tree(directory, os_name, base.tags[0])
             for name in ("cold build", "rerun, nothing changed", "stage4 stalk changed"):
                 if name == "stage4 stalk changed":
                     tree.write_text(tree.read_text().replace('"HOST_NAME": "stage4"', '"HOST_NAME": "pi"'))

@@ -1,31 +1,25 @@
 """End to end on the real engine: playbooks/debian.yml grows the Debian tree into packages, a signed apt
 repository and a stage4 tarball that boots as a container."""
 
-import json
 import shutil
 import tarfile
 import time
 
+import hjson
 import pytest
 
 from conftest import PROJECT, playbook
-from scratch import created_containers, tags
+from scratch import created_containers, make_tree, tags
 
 STALKS = ["debian_base", "debian_binaries", "debian_repo", "debian_stage4"]
 
 
-def debian_tree(project, os_name, base, host_name):
-    """inventories/debian.hjson with this test's OS name and base image, in a project of its own."""
-    for stalk in STALKS[1:]:
-        shutil.copytree(PROJECT / "stalks" / stalk, project / "stalks" / stalk)
-    stage4 = {"DOCKER_INIT_IMG": "%s/amd64/bookworm/debian_base:final" % os_name, "HOST_NAME": host_name}
-    repo = {"REPOSITORY_NAME": "kantoo", "debian_stage4": stage4}
-    binaries = {"DEBIAN_PACKAGES": "chrony sudo", "RELEASE_VERSION": "1.0", "debian_repo": repo}
-    tree = {"architecture": {"OS": os_name, "ARCH": "amd64", "SUBARCH": "bookworm"}, "paths": {"LOG_DIR": "logs"},
-            "stalks": {"debian_base": {"DOCKER_INIT_IMG": base, "debian_binaries": binaries}}}
-    path = project / "debian.hjson"  # the playbook grows the hosts of group debian_tree
-    path.write_text(json.dumps(tree, indent=2))
-    return path
+def debian_tree(project, os_name, base):
+    """inventories/debian.hjson under this test's OS name, its root grown from base, in a project of its own."""
+    shutil.copytree(PROJECT / "stalks", project / "stalks")
+    stalks = hjson.loads((PROJECT / "inventories" / "debian.hjson").read_text())["stalks"]
+    stalks["debian_base"]["DOCKER_INIT_IMG"] = base
+    return make_tree(project, os_name, stalks, name="debian")  # playbooks/debian.yml grows group debian_tree
 
 
 def tree_tags(client, os_name):
@@ -52,7 +46,7 @@ def imported(client):
 
 def test_the_debian_tree_grows_a_stage4_that_boots_and_rebuilds_only_what_changed(client, tmp_path, os_name,
                                                                                    fresh_base, imported):
-    tree = debian_tree(tmp_path, os_name, fresh_base, "stage4")
+    tree = debian_tree(tmp_path, os_name, fresh_base)
     playbook("playbooks/debian.yml", "-i", tree)
     work = tmp_path / "sab_workspace" / "debian"
 
