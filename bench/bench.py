@@ -2,7 +2,8 @@
 """Time the hello_world tree against the raw cost of a step, measured in the same run.
 
 Not a test: it prints medians and ratios. Run it with `make bench` (after `make setup`).
-  raw floor     docker run + exec + commit + rm of one step, with the Docker SDK
+  raw floor     docker run + exec + commit + rm of one step, with the Docker SDK: on the host's network as the
+                steps run (the ratio's baseline), and on Docker's default bridge for comparison
   empty play    ansible-playbook start-up with nothing to do
   tasks only    the hello_world role on one running container, no image machinery
   cold          playbooks/hello_world.yml on a tree nobody built yet
@@ -25,7 +26,7 @@ import docker
 PROJECT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 BASE = os.environ.get("KANTOO_BASE_IMAGE", "kantoo/debian:bookworm")
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 STEPS = 4
 
 
@@ -39,9 +40,9 @@ def timed(args, cwd=PROJECT):
     return time.perf_counter() - start
 
 
-def raw_step(client):
+def raw_step(client, network_mode):
     start = time.perf_counter()
-    box = client.containers.run(BASE, entrypoint=["/bin/sh"], tty=True, detach=True)
+    box = client.containers.run(BASE, entrypoint=["/bin/sh"], tty=True, detach=True, network_mode=network_mode)
     box.exec_run(["sh", "-c", "echo step > /step"])
     image = box.commit("kantoo-bench/raw", "step")
     box.remove(force=True)
@@ -61,14 +62,16 @@ def write_tree(directory, os_name, stalks=None, name="hello_world"):
 
 
 def tasks_only(client, directory):
-    """The step's own content: the role over community.docker.docker on one container, no commits."""
-    box = client.containers.run(BASE, entrypoint=["/bin/sh"], tty=True, detach=True)
+    """The step's own content: the role over community.docker.docker on one container, no commits, with the
+    connection settings of a step (roles/stalk/tasks/step.yml)."""
+    box = client.containers.run(BASE, entrypoint=["/bin/sh"], tty=True, detach=True, network_mode="host")
     play = directory / "tasks_only.yml"
     play.write_text("- hosts: all\n  gather_facts: false\n  vars: {TREE_CONFIG_VAR: bench}\n"
                     "  roles: [hello_world]\n")
     try:
         return timed([str(BIN / "ansible-playbook"), str(play), "-i", box.name + ",", "-e",
-                      "ansible_connection=community.docker.docker", "-e", "ansible_python_interpreter=/usr/bin/python3"])
+                      "ansible_connection=community.docker.docker", "-e", "ansible_python_interpreter=/usr/bin/python3",
+                      "-e", "ansible_remote_tmp=/tmp"])
     finally:
         box.remove(force=True)
 
@@ -94,13 +97,14 @@ def main():
     client = docker.from_env()
     client.images.get(BASE)
     playbook = str(BIN / "ansible-playbook")
-    results = {k: [] for k in ("raw", "empty", "tasks", "cold", "rerun")}
+    results = {k: [] for k in ("raw", "raw_bridge", "empty", "tasks", "cold", "rerun")}
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         empty = scratch / "empty.yml"
         empty.write_text("- hosts: localhost\n  gather_facts: false\n  tasks: []\n")
         for _ in range(ROUNDS):
-            results["raw"].append(raw_step(client))
+            results["raw"].append(raw_step(client, "host"))
+            results["raw_bridge"].append(raw_step(client, "bridge"))
             results["empty"].append(timed([playbook, str(empty)]))
             results["tasks"].append(tasks_only(client, scratch))
             os_name = "kantoo-bench-" + uuid.uuid4().hex[:8]
@@ -115,14 +119,15 @@ def main():
     median = {k: statistics.median(v) for k, v in results.items()}
     overhead = (median["cold"] - median["tasks"]) / STEPS
     print("hello_world tree, %d steps, median of %d rounds" % (STEPS, ROUNDS))
-    print("  raw floor, one step (run+exec+commit+rm)  %6.2f s" % median["raw"])
+    print("  raw floor, one step (run+exec+commit+rm)  %6.2f s  (%.2f s on Docker's bridge network)"
+          % (median["raw"], median["raw_bridge"]))
     print("  ansible-playbook, empty play              %6.2f s" % median["empty"])
     print("  the role's tasks only, one container      %6.2f s" % median["tasks"])
     print("  cold build                                %6.2f s" % median["cold"])
     print("  rerun, nothing changed                    %6.2f s" % median["rerun"])
     print("ratios")
-    print("  per-step overhead (cold - tasks only) / steps = %.2f s = %.1fx the raw floor"
-          % (overhead, overhead / median["raw"]))
+    print("  per-step overhead (cold - tasks only) / steps = %.2f s = %.2fx the raw floor (%.2fx the bridge one)"
+          % (overhead, overhead / median["raw"], overhead / median["raw_bridge"]))
     print("  rerun - empty play = %.2f s = %.2f s a step" % (median["rerun"] - median["empty"],
                                                               (median["rerun"] - median["empty"]) / STEPS))
     print("  cold / rerun = %.1fx" % (median["cold"] / median["rerun"]))

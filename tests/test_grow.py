@@ -96,6 +96,7 @@ def test_a_tree_becomes_a_chain_of_images_and_a_rerun_does_nothing(client, tree,
     assert created_containers(client, since) == []
     assert "hello from a python plugin" not in warm.stdout
     assert "changed=0" in warm.stdout.split("PLAY RECAP")[-1]
+    assert "skipping: no hosts matched" in warm.stdout, "an up-to-date tree must not even plan its stalks again"
     assert {t: client.images.get("%s:%s" % (hello, t)).id for t in before} == before
     assert started  # the durations are measured by bench/, not here
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.kantoo.devkit.plugins.module_utils.commit import ARGUMENT_SPEC, run_commit
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import remove_container
 
 
 class ActionModule(ActionBase):
@@ -18,5 +19,5 @@ class ActionModule(ActionBase):
             return self._execute_module(task_vars=task_vars)
         result = super().run(tmp, task_vars)
         params = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)[1]
-        result.update(run_commit(params, self._task.check_mode))
+        result.update(run_commit(params, self._task.check_mode, remove=remove_container))
         return result

@@ -14,7 +14,7 @@ from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import Contro
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import DockerUnavailable, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import acquire, forget_finished_runs, wait_for
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import (
-    check_stalk, plan_stalk, steps_source, tree_outputs)
+    check_stalk, plan_stalk, steps_source, tree_outputs, up_to_date)
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
 
 
@@ -49,6 +49,7 @@ class ActionModule(ControllerAction):
                                    len(task_vars["ansible_play_hosts_all"])))
                 repositories = {host["kantoo_repository"] for host in tree}
                 result.update(check_stalk(client, stalk, role_dir, repositories, produced))
+                result["up_to_date"] = up_to_date(client, stalk, role_dir, task_vars, args["force"], produced)
             else:
                 parent = stalk.get("kantoo_parent")
                 if parent in task_vars.get("ansible_play_hosts_all", []):

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 import time
 
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import (
-    APIError, DockerUnavailable, NotFound, connect, find_image)
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import LABEL, start_container
+    APIError, DockerUnavailable, connect, find_image)
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import LABEL, remove_container, start_container
 from ansible_collections.kantoo.devkit.plugins.module_utils.flatten import flattened, layer_count
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import (
     INPUTS_LABEL, KEY_LABEL, REPOSITORY_LABEL, cache_key)
@@ -54,7 +52,7 @@ class ActionModule(ControllerAction):
         try:
             client = connect()
             if args["state"] == "absent":
-                return dict(result, name=args["name"], changed=self._remove(client, args["name"]))
+                return dict(result, name=args["name"], changed=remove_container(client, args["name"]))
             result.update(self._start(client, args, task_vars))
         except DockerUnavailable as exc:
             return dict(failed=True, msg=str(exc))
@@ -62,21 +60,6 @@ class ActionModule(ControllerAction):
             return dict(failed=True, msg="docker could not start a container for step '%s': %s"
                         % (args["step"], exc.explanation))
         return result
-
-    @staticmethod
-    def _remove(client, name):
-        """Remove in the background when the docker CLI is there: the next step need not wait for it.
-        The stalk's last task (kantoo.devkit.stalk_done) sweeps up whatever is left."""
-        docker_cli = shutil.which("docker")
-        if docker_cli:
-            subprocess.Popen([docker_cli, "rm", "--force", "--volumes", name],  # pylint: disable=consider-using-with
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-            return True
-        try:
-            client.api.remove_container(name, v=True, force=True)
-            return True
-        except NotFound:
-            return False
 
     @staticmethod
     def _start(client, args, task_vars):

@@ -104,17 +104,20 @@ class CallbackModule(CallbackBase):
     def _machinery(self, result, failed=False):
         action = result._task.action.split(".")[-1]
         host, data = result._host, result._result
-        if action == "stalk_plan" and not result._task.args.get("check_only") and not failed:
-            self._start_stalk(host, data)
+        if action == "stalk_plan" and not failed and (data.get("up_to_date") or not result._task.args.get("check_only")):
+            # an up-to-date stalk is not grown: its check is all this run does with it
+            self._start_stalk(host, dict(data, cached=data.get("cached", data.get("steps"))))
         elif action == "step_container" and data.get("log_file") and not failed:
             self._start_step(host, data)
-        elif action == "container_commit" and not failed and host.name in self._steps:
+        elif action == "container_commit" and host.name in self._steps:
+            if failed:  # the rescue commits the step's file system as <step>-failed next
+                self._steps[host.name][2][0] = True
+                return
             self._log("kantoo:commit", host, image=data.get("image_id"), tags=data.get("tags"))
             tag = (data.get("tags") or [""])[0]
             step = tag[:-len("-failed")] if tag.endswith("-failed") else tag
             self._record(host, step, "failed" if step != tag else "built", self._phases(host))
-        elif action == "step_container" and result._task.args.get("state") == "absent":
-            self._finish_step(host)
+            self._finish_step(host.name)
         elif action == "stalk_done":
             self._finish_stalk(host.name)
 
@@ -174,8 +177,8 @@ class CallbackModule(CallbackBase):
         started = self._started.get(host.name, time.time())
         self._steps[host.name] = (data["log_file"], action, [False], (started, time.time()))
 
-    def _finish_step(self, host):
-        step = self._steps.pop(host.name, None)
+    def _finish_step(self, name):
+        step = self._steps.pop(name, None)
         if step and step[1] is not None:
             step[1].finish(RuntimeError("step failed, see %s" % step[0]) if step[2][0] else None)
 
@@ -221,8 +224,9 @@ class CallbackModule(CallbackBase):
 
     def v2_playbook_on_stats(self, stats):
         self._write_last_run()
-        for host in list(self._steps):
-            self._steps.pop(host)
+        for name in list(self._steps):  # a step whose commit failed, and the commit of its failure too
+            self._steps[name][2][0] = True
+            self._finish_step(name)
         for action in self._stalks.values():
             action.finish()
         self._stalks.clear()

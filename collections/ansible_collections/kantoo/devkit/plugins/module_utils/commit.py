@@ -20,6 +20,7 @@ ARGUMENT_SPEC = dict(
     author=dict(type="str"),
     comment=dict(type="str"),
     keep_image_config=dict(type="bool", default=True),
+    remove=dict(type="bool", default=False),
     docker_host=dict(type="str"),
 )
 
@@ -58,13 +59,26 @@ def commit_container(client, params, check_mode=False):
     return result
 
 
-def run_commit(params, check_mode=False):
-    """The whole job of the module: its result, with failed and msg when the commit cannot be made."""
+def remove_now(client, name):
+    client.api.remove_container(name, v=True, force=True)
+
+
+def run_commit(params, check_mode=False, remove=remove_now):
+    """The whole job of the module: its result, with failed and msg when the commit cannot be made.
+    remove(client, name) removes the container when params['remove'] asks for it."""
     try:
-        return commit_container(connect(params["docker_host"]), params, check_mode)
+        client = connect(params["docker_host"])
+        result = commit_container(client, params, check_mode)
     except DockerUnavailable as exc:
         return dict(failed=True, msg=str(exc))
     except NotFound:
         return dict(failed=True, msg="container '%s' does not exist" % params["container"])
     except APIError as exc:
         return dict(failed=True, msg="docker refused the commit of '%s': %s" % (params["container"], exc.explanation))
+    if params["remove"] and not check_mode:
+        try:
+            remove(client, params["container"])
+        except APIError as exc:
+            return dict(result, failed=True, msg="committed '%s' as %s:%s, but could not remove it: %s"
+                        % (params["container"], params["repository"], params["tag"], exc.explanation))
+    return result

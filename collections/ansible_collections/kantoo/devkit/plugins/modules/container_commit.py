@@ -67,6 +67,12 @@ options:
         the container's own config.
     type: bool
     default: true
+  remove:
+    description:
+      - Remove the container and its anonymous volumes once committed, like C(docker build --rm). When the task
+        runs on the controller, in the background, so that the next step need not wait for it.
+    type: bool
+    default: false
   docker_host:
     description: URL of the Docker daemon; by default C(DOCKER_HOST) or the local socket.
     type: str
@@ -84,6 +90,13 @@ EXAMPLES = r"""
     tag: hello_from_sh
     labels:
       org.example.step: hello_from_sh
+
+- name: Commit the build container and remove it
+  kantoo.devkit.container_commit:
+    container: build-1
+    repository: debian/amd64/bookworm/hello_world
+    tag: hello_from_sh
+    remove: true
 
 - name: Commit, set a command and tag it final too
   kantoo.devkit.container_commit:

@@ -17,10 +17,13 @@ description:
     left by an interrupted run, then walks the steps and reuses each one whose cache key labels an image.
   - A step's cache key is a digest of its parent image id and of its inputs; its task file, the role's files,
     defaults and vars that it names, the tree variables it names, and the stalk's container settings.
-  - With O(check_only), only validates what can be known before any container starts.
+  - With O(check_only), only validates what can be known before any container starts, and says whether the
+    stalk is up to date, moving no tag and removing nothing.
 options:
   check_only:
-    description: Validate the stalk (role, steps, container options, mounts, unset variables, outside images).
+    description:
+      - Validate the stalk (role, steps, container options, mounts, unset variables, outside images), and find
+        out whether growing it would do anything (RV(up_to_date)).
     type: bool
     default: false
   force:
@@ -77,4 +80,10 @@ container:
   description: Options and mounts of the step containers.
   returned: unless check_only
   type: dict
+up_to_date:
+  description:
+    - Whether growing the stalk would neither run a step nor move a tag, as far as its own images tell; a stalk
+      whose ancestors are not up to date needs growing all the same. Never true with pretend or skip_until.
+  returned: with check_only
+  type: bool
 """

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import subprocess
 import uuid
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
@@ -21,6 +23,8 @@ CONTAINER_OPTIONS = frozenset((
     "user", "userns_mode", "volumes", "working_dir",
 ))
 LABEL = "kantoo.devkit"
+# Options that need a network namespace of the container's own; without any, a step shares the host's network.
+OWN_NETWORK_OPTIONS = frozenset(("network_mode", "hostname", "dns", "dns_search", "extra_hosts"))
 
 
 def container_options(docker_opts, where):
@@ -97,6 +101,15 @@ def listing(directory):
     return hashlib.sha256("\n".join(entries).encode()).hexdigest()
 
 
+def start_options(options):
+    """The stalk's options, with the host's network unless they ask for a network of the container's own:
+    creating a network namespace and its bridge port is half of what starting a container costs (0.28 against
+    0.14 s here), and a build step needs the network, not a network of its own."""
+    if OWN_NETWORK_OPTIONS.intersection(options):
+        return options
+    return dict(options, network_mode="host")
+
+
 def start_container(client, image, stalk, step, options, mounts, daemon=False):
     """A container for one step, kept alive by a shell waiting on its tty; a daemon one is never cleaned up."""
     from docker.types import Mount
@@ -112,7 +125,25 @@ def start_container(client, image, stalk, step, options, mounts, daemon=False):
         name="kantoo-%s-%s-%s" % (stalk, step, uuid.uuid4().hex[:8]),
         labels=labels,
         mounts=[Mount(m["target"], m["source"], type="bind", read_only=m["read_only"]) for m in mounts],
-        **options)
+        **start_options(options))
+
+
+def remove_container(client, name):
+    """Remove a container and its anonymous volumes, in the background when the docker CLI is there: the next
+    step need not wait.  The stalk's last task (kantoo.devkit.stalk_done) sweeps up whatever is left.
+    False when there was no such container."""
+    docker_cli = shutil.which("docker")
+    if docker_cli:
+        subprocess.Popen([docker_cli, "rm", "--force", "--volumes", name],  # pylint: disable=consider-using-with
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        return True
+    from docker.errors import NotFound
+
+    try:
+        client.api.remove_container(name, v=True, force=True)
+        return True
+    except NotFound:
+        return False
 
 
 # docker run flags of the container options a shell command needs to repeat

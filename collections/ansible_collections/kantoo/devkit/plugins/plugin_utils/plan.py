@@ -258,7 +258,7 @@ def plan_stalk(client, stalk, role_dir, task_vars, force=None, dry=False, produc
         remove_leftovers(client, name)
 
     initial = stalk["kantoo_initial_image"]
-    image = find_image(client, initial)
+    image = initial_id = find_image(client, initial)
     if image is None:
         hint = ("build its parent '%s' first" % stalk["kantoo_parent"] if stalk.get("kantoo_parent")
                 else "make it first, for example with 'make setup' (kantoo.devkit.base_image)")
@@ -268,7 +268,7 @@ def plan_stalk(client, stalk, role_dir, task_vars, force=None, dry=False, produc
     skip_until = stalk.get("kantoo_skip_until") or ""
     reuse_tags = steps.index(skip_until) if skip_until else (len(steps) if stalk.get("kantoo_pretend") else 0)
     first_forced = forced_from(force, name, steps)
-    done, todo, explain = [], [], []
+    done, todo, explain, images = [], [], [], {}
     for number, (step, parts, extra) in enumerate(zip(steps, components, source["extras"])):
         digest = sha256(json.dumps(parts, sort_keys=True))
         if todo:
@@ -293,7 +293,7 @@ def plan_stalk(client, stalk, role_dir, task_vars, force=None, dry=False, produc
             todo.append(dict(extra, name=step, digest=digest, inputs=parts))
             continue
         retag(client, found, repository, step)
-        image = found
+        image = images[step] = found
         done.append(step)
     if not todo:
         retag(client, image, repository, "final")
@@ -301,4 +301,21 @@ def plan_stalk(client, stalk, role_dir, task_vars, force=None, dry=False, produc
     for number, item in enumerate(todo):
         item["parent"] = image if number == 0 else "%s:%s" % (repository, todo[number - 1]["name"])
     return {"mode": source["mode"], "steps": steps, "cached": done, "todo": todo, "image": image,
-            "container": container, "last_step": steps[-1], "explain": explain}
+            "container": container, "last_step": steps[-1], "explain": explain,
+            "initial_image": initial_id, "images": images}
+
+
+def up_to_date(client, stalk, role_dir, task_vars, force=None, produced=frozenset()):
+    """True when growing the stalk would neither run a step nor move a tag: every step is in the cache and its
+    tag, initial and final already point at the images the cache names.  A stalk that reuses steps by tag
+    (pretend, skip_until) or whose initial image is still to be built is never up to date."""
+    if stalk.get("kantoo_pretend") or stalk.get("kantoo_skip_until"):
+        return False
+    if find_image(client, stalk["kantoo_initial_image"]) is None:
+        return False
+    plan = plan_stalk(client, stalk, role_dir, task_vars, force, dry=True, produced=produced)
+    if plan["todo"]:
+        return False
+    tags = dict(plan["images"], initial=plan["initial_image"], final=plan["image"])
+    return all(find_image(client, "%s:%s" % (stalk["kantoo_repository"], tag)) == image
+               for tag, image in tags.items())
