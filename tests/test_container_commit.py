@@ -3,8 +3,10 @@
 import json
 import subprocess
 import sys
+import time
 import uuid
 
+import docker
 import pytest
 
 from conftest import PROJECT, playbook
@@ -19,7 +21,10 @@ def container(client, base_image):
     box.exec_run(["sh", "-c", "echo built > /built"])
     repository = "kantoo-test-commit/" + uuid.uuid4().hex[:8]
     yield box, repository
-    box.remove(force=True)
+    try:
+        box.remove(force=True)
+    except docker.errors.NotFound:  # the commit removed it
+        pass
     for image in client.images.list(repository):
         for tag in image.tags:
             client.images.remove(tag)
@@ -56,6 +61,25 @@ def test_commit_tags_labels_and_keeps_the_image_config(client, container, tmp_pa
     assert client.containers.run(image.id, ["cat", "/built"], remove=True) == b"built\n"
 
 
+def exists(client, name):
+    try:
+        client.containers.get(name)
+        return True
+    except docker.errors.NotFound:
+        return False
+
+
+def test_remove_takes_the_container_away_once_committed(client, container, tmp_path):
+    box, repository = container
+    proc, out = commit(tmp_path, {"container": box.name, "repository": repository, "tag": "one", "remove": True})
+    assert proc.returncode == 0, proc.stdout
+    deadline = time.time() + 30  # on the controller, the removal runs in the background
+    while exists(client, box.name) and time.time() < deadline:
+        time.sleep(0.2)
+    assert not exists(client, box.name), "the container outlived its commit"
+    assert client.containers.run(out["image_id"], ["cat", "/built"], remove=True) == b"built\n"
+
+
 def test_check_mode_commits_nothing(client, container, tmp_path):
     box, repository = container
     proc, out = commit(tmp_path, {"container": box.name, "repository": repository, "tag": "one"}, "--check")
@@ -76,9 +100,10 @@ def test_the_module_runs_on_its_own(client, container, tmp_path):
     box, repository = container
     args = tmp_path / "args.json"
     args.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": {"container": box.name, "repository": repository,
-                                                        "tag": "solo"}}))
+                                                        "tag": "solo", "remove": True}}))
     proc = subprocess.run([sys.executable, str(MODULE), str(args)], capture_output=True, text=True,
                           env={"PYTHONPATH": str(PROJECT / "collections")})
     result = json.loads(proc.stdout)
     assert result["changed"] is True, proc.stderr
     assert client.images.get(repository + ":solo").id == result["image_id"]
+    assert not exists(client, box.name), "the module removes the container before it returns"

@@ -1,5 +1,6 @@
 """End to end on the real engine: playbooks/hello_world.yml grows a tree of two stalks into images."""
 
+import json
 import shutil
 import textwrap
 import time
@@ -7,7 +8,7 @@ import time
 import pytest
 
 from conftest import PROJECT, playbook
-from scratch import created_containers
+from scratch import created_containers, grow, make_role, make_tree, write
 
 FIXTURES = PROJECT / "tests" / "fixtures"
 HELLO_STEPS = ["hello_from_sh", "hello_python_from_env", "hello_python_from_arg", "hello_python_from_explicit_env"]
@@ -110,3 +111,25 @@ def test_kantoo_tree_stops_before_any_container_with_a_clear_message(client):
     assert "create it, fix the path" in proc.stdout
     assert "Traceback" not in proc.stdout
     assert created_containers(client, since) == []
+
+
+def test_steps_share_the_hosts_network_unless_their_stalk_asks_for_its_own(client, tmp_path, os_name, fresh_base):
+    """A network namespace of its own costs a container half its start; the stalk can still ask for one."""
+    interfaces = [{"name": "Read the network interfaces", "ansible.builtin.command": "cat /proc/net/dev",
+                   "register": "net", "changed_when": False},
+                  {"name": "Keep them", "ansible.builtin.copy": {"dest": "/net", "content": "{{ net.stdout }}",
+                                                                "mode": "0644"}}]
+    make_role(tmp_path, "shared", {"look": interfaces})
+    make_role(tmp_path, "own", {"look": interfaces})
+    write(tmp_path / "stalks/own/own.hjson", json.dumps({"DOCKER_OPTS": {"network_mode": "bridge"}}))
+    tree = make_tree(tmp_path, os_name, {"shared": {"DOCKER_INIT_IMG": fresh_base},
+                                         "own": {"DOCKER_INIT_IMG": fresh_base}})
+    grow(tree)
+
+    def seen(stalk):
+        text = client.containers.run("%s/amd64/bookworm/%s:final" % (os_name, stalk), ["/net"], entrypoint=["cat"],
+                                     remove=True, network_mode="none").decode()
+        return {line.split(":")[0].strip() for line in text.splitlines()[2:]}
+
+    assert "docker0" in seen("shared"), "the host's network has Docker's bridge in it"
+    assert seen("own") == {"lo", "eth0"}
