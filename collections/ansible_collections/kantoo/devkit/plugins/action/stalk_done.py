@@ -9,7 +9,7 @@ import os
 
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
-from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import APIError, DockerUnavailable, connect
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import DockerUnavailable, EngineError, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import mark
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import remove_leftovers
 
@@ -21,7 +21,7 @@ class ActionModule(ControllerAction):
         # the worker's parent is the ansible-playbook process, which names the run
         try:
             remove_leftovers(connect(), task_vars["kantoo_stalk"])
-        except (APIError, DockerUnavailable) as exc:
+        except (EngineError, DockerUnavailable) as exc:
             return dict(failed=True, msg="could not remove the containers of %s: %s" % (task_vars["kantoo_stalk"], exc))
         finally:
             mark(task_vars["kantoo_project_dir"], os.getppid(), task_vars["kantoo_stalk"], not args["failed"])

@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import (  # noqa: F401, one place for all
+    DockerUnavailable, find_image, tag_image, unavailable)
+
 __all__ = ["APIError", "DockerUnavailable", "NotFound", "connect", "find_image", "tag_image"]
 
 try:
@@ -23,10 +26,6 @@ except ImportError:  # reported by connect(); the names stay distinct so that ex
         """Stands in for docker.errors.NotFound."""
 
 
-class DockerUnavailable(Exception):
-    """No Docker SDK or no daemon."""
-
-
 def connect(docker_host=None, timeout=600):
     if docker is None:
         raise DockerUnavailable("the Python package 'docker' is missing: install it with 'pip install docker'")
@@ -38,22 +37,4 @@ def connect(docker_host=None, timeout=600):
         client.ping()
         return client
     except DockerException as exc:
-        where = docker_host or "the default socket (or DOCKER_HOST)"
-        raise DockerUnavailable("cannot reach the Docker daemon at %s: %s. Start it ('make setup' starts dockerd) "
-                                "or point DOCKER_HOST at a running one." % (where, exc))
-
-
-def find_image(client, reference):
-    """The image's id, or None when there is no such image."""
-    try:
-        return client.api.inspect_image(reference)["Id"]
-    except NotFound:
-        return None
-
-
-def tag_image(client, image_id, repository, tag):
-    """Point repository:tag at image_id; True when the tag moved."""
-    if find_image(client, "%s:%s" % (repository, tag)) == image_id:
-        return False
-    client.api.tag(image_id, repository, tag, force=True)
-    return True
+        raise unavailable(docker_host or "the default socket (or DOCKER_HOST)", exc)

@@ -16,7 +16,7 @@ import os
 import yaml
 from ansible import constants as C
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import APIError, find_image, tag_image
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import find_image, status, tag_image
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import (
     LABEL, container_options, directory_mounts, listing, sysroot_mounts)
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import RoleInputs, hashed, sha256
@@ -223,8 +223,8 @@ def remove_leftovers(client, stalk):
         if container["Labels"].get(LABEL + ".daemon") != "true":
             try:
                 client.api.remove_container(container["Id"], v=True, force=True)
-            except APIError as exc:
-                if exc.status_code not in (404, 409):  # gone, or being removed already
+            except Exception as exc:  # of either client (see module_utils/engine.py)
+                if status(exc) not in (404, 409):  # gone, or being removed already
                     raise
 
 
