@@ -117,6 +117,9 @@ def main():
             finally:
                 remove_repositories(client, os_name)
     median = {k: statistics.median(v) for k, v in results.items()}
+    if os.environ.get("BENCH_VERBOSE"):  # every round, to see how noisy the machine was
+        for name, values in results.items():
+            print("  %-10s %s" % (name, " ".join("%.2f" % v for v in values)))
     overhead = (median["cold"] - median["tasks"]) / STEPS
     print("hello_world tree, %d steps, median of %d rounds" % (STEPS, ROUNDS))
     print("  raw floor, one step (run+exec+commit+rm)  %6.2f s  (%.2f s on Docker's bridge network)"
