@@ -9,7 +9,7 @@ import os
 
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import DockerUnavailable, EngineError, connect
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import DockerUnavailable, connect, status
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import mark
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import remove_leftovers
 
@@ -21,7 +21,9 @@ class ActionModule(ControllerAction):
         # the worker's parent is the ansible-playbook process, which names the run
         try:
             remove_leftovers(connect(), task_vars["kantoo_stalk"])
-        except (EngineError, DockerUnavailable) as exc:
+        except Exception as exc:  # no daemon, or an error answer of either client (module_utils/engine.py)
+            if not isinstance(exc, DockerUnavailable) and status(exc) is None:
+                raise
             return dict(failed=True, msg="could not remove the containers of %s: %s" % (task_vars["kantoo_stalk"], exc))
         finally:
             mark(task_vars["kantoo_project_dir"], os.getppid(), task_vars["kantoo_stalk"], not args["failed"])

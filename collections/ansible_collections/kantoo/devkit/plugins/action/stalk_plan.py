@@ -11,7 +11,7 @@ import os
 from ansible import constants as C
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import DockerUnavailable, EngineError, connect
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import DockerUnavailable, connect, status
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import acquire, forget_finished_runs, wait_for
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import (
     check_stalk, plan_stalk, steps_source, tree_outputs, up_to_date)
@@ -63,8 +63,10 @@ class ActionModule(ControllerAction):
                               role=stalk["kantoo_stalk"] if by_name else role_dir)
         except (TreeError, DockerUnavailable) as exc:
             return dict(failed=True, msg=str(exc))
-        except EngineError as exc:
+        except Exception as exc:  # an error answer of the engine, from either client (module_utils/engine.py)
+            if status(exc) is None:
+                raise
             return dict(failed=True, msg="stalk '%s': docker refused a request: %s"
-                        % (stalk["kantoo_stalk"], exc.explanation))
+                        % (stalk["kantoo_stalk"], getattr(exc, "explanation", exc)))
         result["changed"] = False
         return result

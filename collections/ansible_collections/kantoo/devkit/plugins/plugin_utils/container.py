@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import uuid
 
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import status
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
 
 # Options the runner sets itself: a step container is kept alive by a shell on a tty and removed after its commit.
@@ -137,13 +138,13 @@ def remove_container(client, name):
         subprocess.Popen([docker_cli, "rm", "--force", "--volumes", name],  # pylint: disable=consider-using-with
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         return True
-    from docker.errors import NotFound
-
     try:
         client.api.remove_container(name, v=True, force=True)
         return True
-    except NotFound:
-        return False
+    except Exception as exc:  # of either client (see module_utils/engine.py)
+        if status(exc) == 404:
+            return False
+        raise
 
 
 # docker run flags of the container options a shell command needs to repeat
