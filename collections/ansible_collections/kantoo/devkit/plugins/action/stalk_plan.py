@@ -14,7 +14,7 @@ from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import Contro
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import DockerUnavailable, connect, status
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import acquire, forget_finished_runs, wait_for
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import (
-    check_stalk, plan_stalk, steps_source, tree_outputs, up_to_date)
+    check_stalk, plan_stalk, stalk_source, steps_source, tree_outputs)
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
 
 
@@ -48,8 +48,8 @@ class ActionModule(ControllerAction):
                                 % (len(task_vars["ansible_play_hosts_all"]),
                                    len(task_vars["ansible_play_hosts_all"])))
                 repositories = {host["kantoo_repository"] for host in tree}
-                result.update(check_stalk(client, stalk, role_dir, repositories, produced))
-                result["up_to_date"] = up_to_date(client, stalk, role_dir, task_vars, args["force"], produced)
+                result.update(check_stalk(client, stalk, stalk_source(stalk, role_dir, task_vars, produced),
+                                          repositories, args["force"]))
             else:
                 parent = stalk.get("kantoo_parent")
                 if parent in task_vars.get("ansible_play_hosts_all", []):
@@ -58,8 +58,9 @@ class ActionModule(ControllerAction):
                                     % (stalk["kantoo_stalk"], parent))
                 # Ansible finds roles of roles_path by name, which reads better in its output than a path.
                 by_name = role_dir and os.path.dirname(role_dir) in [os.path.abspath(p) for p in C.DEFAULT_ROLES_PATH]
-                result.update(plan_stalk(client, stalk, role_dir, task_vars, args["force"],
-                                         self._task.check_mode, produced), role_dir=role_dir,
+                # read after the parent is done: what it wrote to a directory this stalk mounts is an input
+                result.update(plan_stalk(client, stalk, stalk_source(stalk, role_dir, task_vars, produced),
+                                         args["force"], self._task.check_mode), role_dir=role_dir,
                               role=stalk["kantoo_stalk"] if by_name else role_dir)
         except (TreeError, DockerUnavailable) as exc:
             return dict(failed=True, msg=str(exc))

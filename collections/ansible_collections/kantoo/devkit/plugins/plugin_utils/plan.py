@@ -228,9 +228,10 @@ def remove_leftovers(client, stalk):
                     raise
 
 
-def check_stalk(client, stalk, role_dir, tree_repositories, produced=frozenset()):
-    """Everything that can be known before any container starts; role_dir None means seed format."""
-    steps = stalk_source(stalk, role_dir, {}, produced)[0]["steps"]
+def check_stalk(client, stalk, sourced, tree_repositories, force=None):
+    """Everything that can be known before any container starts, and whether the stalk is up to date;
+    sourced is what stalk_source returned for it."""
+    steps = sourced[0]["steps"]
     unset_variables(stalk)
     skip_until = stalk.get("kantoo_skip_until")
     if skip_until and skip_until not in steps:
@@ -241,18 +242,19 @@ def check_stalk(client, stalk, role_dir, tree_repositories, produced=frozenset()
         raise TreeError("%s: stalk '%s': its initial image '%s' does not exist; make it first, for example with "
                         "'make setup' (role kantoo.devkit.base_image)" % (stalk["kantoo_tree_file"],
                                                                           stalk["kantoo_stalk"], initial))
-    return {"steps": steps}
+    return {"steps": steps, "up_to_date": up_to_date(client, stalk, sourced, force)}
 
 
-def plan_stalk(client, stalk, role_dir, task_vars, force=None, dry=False, produced=frozenset()):
-    """Resolve the initial image, reuse every step found in the cache, and say what is left to run.
+def plan_stalk(client, stalk, sourced, force=None, dry=False):
+    """Resolve the initial image, reuse every step found in the cache, and say what is left to run;
+    sourced is what stalk_source returned for the stalk.
 
     dry (check mode): find and explain, but move no tag and remove nothing.
     """
     retag = (lambda *args: False) if dry else tag_image
     name, repository = stalk["kantoo_stalk"], stalk["kantoo_repository"]
     where = "%s: stalk '%s'" % (stalk["kantoo_tree_file"], name)
-    source, container = stalk_source(stalk, role_dir, task_vars, produced)
+    source, container = sourced
     steps, components = source["steps"], source["components"]
     if not dry:
         remove_leftovers(client, name)
@@ -305,7 +307,7 @@ def plan_stalk(client, stalk, role_dir, task_vars, force=None, dry=False, produc
             "initial_image": initial_id, "images": images}
 
 
-def up_to_date(client, stalk, role_dir, task_vars, force=None, produced=frozenset()):
+def up_to_date(client, stalk, sourced, force=None):
     """True when growing the stalk would neither run a step nor move a tag: every step is in the cache and its
     tag, initial and final already point at the images the cache names.  A stalk that reuses steps by tag
     (pretend, skip_until) or whose initial image is still to be built is never up to date."""
@@ -313,7 +315,7 @@ def up_to_date(client, stalk, role_dir, task_vars, force=None, produced=frozense
         return False
     if find_image(client, stalk["kantoo_initial_image"]) is None:
         return False
-    plan = plan_stalk(client, stalk, role_dir, task_vars, force, dry=True, produced=produced)
+    plan = plan_stalk(client, stalk, sourced, force, dry=True)
     if plan["todo"]:
         return False
     tags = dict(plan["images"], initial=plan["initial_image"], final=plan["image"])
