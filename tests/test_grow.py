@@ -9,7 +9,7 @@ import time
 import pytest
 
 from conftest import PROJECT, playbook
-from scratch import created_containers, grow, make_role, make_tree, write
+from scratch import copy_task, created_containers, grow, make_role, make_tree, write
 
 FIXTURES = PROJECT / "tests" / "fixtures"
 HELLO_STEPS = ["hello_from_sh", "hello_python_from_env", "hello_python_from_arg", "hello_python_from_explicit_env"]
@@ -136,3 +136,17 @@ def test_steps_share_the_hosts_network_unless_their_stalk_asks_for_its_own(clien
     assert seen("shared") == host
     assert seen("own").startswith("net:[") and seen("own") != host
 
+
+def test_a_playbook_that_grows_two_trees_grows_each_stalk_once(client, tmp_path, os_name, fresh_base):
+    """kantoo_grow, the group of the stalks to grow, lasts the whole run: the second tree's play must not take
+    the first tree's stalks with it."""
+    make_role(tmp_path, "first", {"one": [copy_task("/first", "first")]})
+    make_role(tmp_path, "second", {"one": [copy_task("/second", "second")]})
+    trees = [make_tree(tmp_path, os_name, {stalk: {"DOCKER_INIT_IMG": fresh_base}}, name=stalk)
+             for stalk in ("first", "second")]
+    both = write(tmp_path / "both.yml", json.dumps([
+        {"name": "Grow " + tree, "ansible.builtin.import_playbook": "kantoo.devkit.grow",
+         "vars": {"kantoo_hosts": tree + "_tree"}} for tree in ("first", "second")]))
+    run = playbook(both, "-i", trees[0], "-i", trees[1])
+    planned = run.stdout.split("TASK [kantoo.devkit.stalk : Plan the steps")[1:]
+    assert [p.split("ok: [")[1].split("]")[0] for p in planned] == ["first", "second"]
