@@ -69,7 +69,7 @@ def os_name(client, fresh_base):
     before the fresh base they grew from."""
     name = "kantoo-test-" + uuid.uuid4().hex[:8]
     yield name
-    for container in client.containers.list(all=True, filters={"label": "kantoo.devkit.stalk"}):
+    for container in client.containers.list(all=True, ignore_removed=True, filters={"label": "kantoo.devkit.stalk"}):
         if container.labels.get("kantoo.devkit.stalk") and (container.image.tags or [""])[0].startswith(name + "/"):
             container.remove(force=True)
     ours = [i for i in client.images.list(all=True)

@@ -5,27 +5,25 @@
 
 from __future__ import annotations
 
-import os
-
-
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import DockerUnavailable, connect, status
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import mark
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import remove_leftovers
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import remove_containers_of, this_run
 
 
 class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         args = self.arguments(failed=dict(type="bool", default=False))
-        # the worker's parent is the ansible-playbook process, which names the run
+        run = this_run()
         try:
-            remove_leftovers(connect(), task_vars["kantoo_stalk"])
+            # what is left of this stalk's steps in this run: containers still being removed, a failed commit's
+            remove_containers_of(connect(), run, task_vars["kantoo_repository"])
         except Exception as exc:  # no daemon, or an error answer of either client (module_utils/engine.py)
             if not isinstance(exc, DockerUnavailable) and status(exc) is None:
                 raise
             return dict(failed=True, msg="could not remove the containers of %s: %s" % (task_vars["kantoo_stalk"], exc))
         finally:
-            mark(task_vars["kantoo_project_dir"], os.getppid(), task_vars["kantoo_stalk"], not args["failed"])
+            mark(task_vars["kantoo_project_dir"], run, task_vars["kantoo_stalk"], not args["failed"])
         result["changed"] = False
         return result

@@ -9,13 +9,18 @@ from __future__ import annotations
 import os
 
 from ansible import constants as C
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.utils.display import Display
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import DockerUnavailable, connect, status
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import acquire, forget_finished_runs, wait_for
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import sweep, this_run
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import (
     check_stalk, plan_stalk, stalk_source, steps_source, tree_outputs)
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+
+display = Display()
 
 
 class ActionModule(ControllerAction):
@@ -38,22 +43,25 @@ class ActionModule(ControllerAction):
             produced = tree_outputs(tree)
             client = connect()
             if args["check_only"]:
-                # the worker's parent is the ansible-playbook process: the lock is held for its whole run
-                acquire(stalk["kantoo_project_dir"], stalk["kantoo_tree"], os.getppid())
+                # every stalk of the run, in one order: two runs of overlapping trees cannot each hold one
+                play = [hostvars[h] for h in task_vars.get("ansible_play_hosts_all", [])
+                        if "kantoo_repository" in hostvars[h]] or [stalk]
+                acquire(play, this_run(), wait=boolean(task_vars.get("kantoo_wait", True)), say=display.display)
+                sweep(client, {s["kantoo_repository"] for s in play})
                 forget_finished_runs(stalk["kantoo_project_dir"])
-                forks = task_vars.get("ansible_forks", 0)
-                if forks and len(task_vars.get("ansible_play_hosts_all", [])) > forks:
+                forks, hosts = task_vars.get("ansible_forks", 0), task_vars.get("ansible_play_hosts_all", [])
+                if forks and len(hosts) > forks:
+                    if task_vars.get("inventory_hostname") != hosts[0]:  # the play's first stalk says it, once
+                        return dict(skipped=True, changed=False, skip_reason="too few forks, see %s" % hosts[0])
                     return dict(failed=True, msg="%d stalks grow at once, and children wait for their parents in "
-                                "a fork each: run with at least as many forks (-f %d)"
-                                % (len(task_vars["ansible_play_hosts_all"]),
-                                   len(task_vars["ansible_play_hosts_all"])))
+                                "a fork each: run with at least as many forks (-f %d)" % (len(hosts), len(hosts)))
                 repositories = {host["kantoo_repository"] for host in tree}
                 result.update(check_stalk(client, stalk, stalk_source(stalk, role_dir, task_vars, produced),
                                           repositories, args["force"]))
             else:
                 parent = stalk.get("kantoo_parent")
                 if parent in task_vars.get("ansible_play_hosts_all", []):
-                    if not wait_for(stalk["kantoo_project_dir"], os.getppid(), parent):
+                    if not wait_for(stalk["kantoo_project_dir"], this_run(), parent):
                         return dict(failed=True, msg="stalk '%s' does not grow: its parent '%s' failed in this run"
                                     % (stalk["kantoo_stalk"], parent))
                 # Ansible finds roles of roles_path by name, which reads better in its output than a path.

@@ -17,6 +17,7 @@ from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import LAB
 from ansible_collections.kantoo.devkit.plugins.module_utils.flatten import flattened, layer_count
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import (
     INPUTS_LABEL, KEY_LABEL, REPOSITORY_LABEL, cache_key)
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import RUN_LABEL, start_watcher, this_run
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import log_dir
 
 ARGUMENT_SPEC = dict(
@@ -70,8 +71,12 @@ class ActionModule(ControllerAction):
         if layer_count(client, parent) >= args["max_layers"]:
             start_from = flattened(client, parent)
         config = args["config"]
+        run = this_run()
+        # before the container: whatever ends the run from here on, the watcher removes what it left
+        start_watcher(task_vars["kantoo_project_dir"], run)
         container = start_container(client, start_from, task_vars["kantoo_stalk"], args["step"],
-                                    config.get("options", {}), config.get("mounts", []), args["daemon"])
+                                    config.get("options", {}), config.get("mounts", []), args["daemon"],
+                                    owner={RUN_LABEL: run, REPOSITORY_LABEL: task_vars["kantoo_repository"]})
         key = cache_key(parent, args["digest"])
         labels = {
             KEY_LABEL: key,

@@ -50,6 +50,7 @@ EXAMPLES = r"""
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin
 
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import on_exit_remove_containers
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, read_tree
 
 
@@ -66,6 +67,9 @@ class InventoryModule(BaseInventoryPlugin):
             tree, stalks = read_tree(path)
         except TreeError as exc:
             raise AnsibleParserError(str(exc))
+        # this is the ansible-playbook process: on Ctrl-C, the step containers of this run go before it exits
+        for project in {stalk["project_dir"] for stalk in stalks}:
+            on_exit_remove_containers(project)
         tree_group = self.inventory.add_group(tree + "_tree")
         for stalk in stalks:
             self._add_stalk(self._group_of(tree_group, stalk), stalk)

@@ -14,18 +14,37 @@ import uuid
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import status
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
 
-# Options the runner sets itself: a step container is kept alive by a shell on a tty and removed after its commit.
+# containers.run arguments the runner sets itself, accepted and ignored: a step container is kept alive by a
+# shell on a tty, detached, and removed after its commit; its environment is given to each step's tasks instead.
 RUNNER_OPTIONS = frozenset(("detach", "remove", "auto_remove", "tty", "stdin_open", "entrypoint", "command", "name",
-                            "image", "environment"))
+                            "image", "environment", "stdout", "stderr", "stream"))
 CONTAINER_OPTIONS = frozenset((
-    "cap_add", "cap_drop", "cgroupns", "cpu_period", "cpu_quota", "cpu_shares", "cpuset_cpus", "device_cgroup_rules",
-    "devices", "dns", "dns_search", "extra_hosts", "group_add", "hostname", "init", "ipc_mode", "mem_limit",
-    "network_mode", "pid_mode", "platform", "privileged", "security_opt", "shm_size", "sysctls", "tmpfs", "ulimits",
-    "user", "userns_mode", "volumes", "working_dir",
+    "blkio_weight", "blkio_weight_device", "cap_add", "cap_drop", "cgroup_parent", "cgroupns", "cpu_count",
+    "cpu_percent", "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime", "cpu_shares", "cpuset_cpus",
+    "cpuset_mems", "device_cgroup_rules", "device_read_bps", "device_read_iops", "device_requests",
+    "device_write_bps", "device_write_iops", "devices", "dns", "dns_opt", "dns_search", "domainname", "extra_hosts",
+    "group_add", "hostname", "init", "ipc_mode", "isolation", "mac_address", "mem_limit", "mem_reservation",
+    "mem_swappiness", "memswap_limit", "nano_cpus", "network_disabled", "network_mode", "oom_kill_disable",
+    "oom_score_adj", "pid_mode", "pids_limit", "platform", "privileged", "runtime", "security_opt", "shm_size",
+    "storage_opt", "sysctls", "tmpfs", "ulimits", "user", "userns_mode", "uts_mode", "volume_driver", "volumes",
+    "volumes_from", "working_dir",
 ))
+# containers.run arguments a step container cannot take, and why.
+_SERVICE = "it concerns a container kept running as a service, not a step whose file system is committed"
+UNSUPPORTED_OPTIONS = dict({
+    "labels": "the runner labels step containers itself, and a container's labels are committed into its image",
+    "mounts": "mount a directory with a plugin's path: and bind: instead (mode: rw for artifacts)",
+    "read_only": "a step writes its container's file system, which is what its commit keeps",
+    "version": "it is the Docker API version of the client, not a container option",
+}, **dict.fromkeys(("ports", "publish_all_ports", "healthcheck", "stop_signal", "restart_policy", "log_config",
+                    "links", "networking_config", "use_config_proxy", "init_path", "kernel_memory", "lxc_conf"),
+                   _SERVICE))
+# The SDK's name for the network mode: containers.run(network=...) sets network_mode.
+ALIASES = {"network": "network_mode"}
 LABEL = "kantoo.devkit"
 # Options that need a network namespace of the container's own; without any, a step shares the host's network.
-OWN_NETWORK_OPTIONS = frozenset(("network_mode", "hostname", "dns", "dns_search", "extra_hosts"))
+OWN_NETWORK_OPTIONS = frozenset(("network_mode", "hostname", "domainname", "dns", "dns_opt", "dns_search",
+                                 "extra_hosts", "mac_address", "network_disabled"))
 
 
 def container_options(docker_opts, where):
@@ -38,10 +57,17 @@ def container_options(docker_opts, where):
     for key, value in docker_opts.items():
         if key in RUNNER_OPTIONS:
             continue
-        if key not in CONTAINER_OPTIONS:
+        name = ALIASES.get(key, key)
+        if name in UNSUPPORTED_OPTIONS:
+            raise TreeError("%s: DOCKER_OPTS.%s cannot be given to a step container: %s; remove it"
+                            % (where, key, UNSUPPORTED_OPTIONS[name]))
+        if name not in CONTAINER_OPTIONS:
             raise TreeError("%s: DOCKER_OPTS.%s is not a container option this runner knows; known: %s"
-                            % (where, key, ", ".join(sorted(CONTAINER_OPTIONS))))
-        options[key] = value
+                            % (where, key, ", ".join(sorted(CONTAINER_OPTIONS | set(ALIASES)))))
+        if name in options:
+            raise TreeError("%s: DOCKER_OPTS has both %s and %s, which mean the same; keep one"
+                            % (where, key, next(k for k in docker_opts if ALIASES.get(k, k) == name and k != key)))
+        options[name] = value
     return options
 
 
@@ -111,14 +137,15 @@ def start_options(options):
     return dict(options, network_mode="host")
 
 
-def start_container(client, image, stalk, step, options, mounts, daemon=False):
-    """A container for one step, kept alive by a shell waiting on its tty; a daemon one is never cleaned up."""
+def start_container(client, image, stalk, step, options, mounts, daemon=False, owner=None):
+    """A container for one step, kept alive by a shell waiting on its tty; a daemon one is never cleaned up.
+    owner labels it with its run and repository, so that what a run that is gone left is found and removed."""
     from docker.types import Mount
 
     for mount in mounts:
         if not mount["read_only"]:
             os.makedirs(mount["source"], exist_ok=True)
-    labels = {LABEL + ".stalk": stalk, LABEL + ".step": step}
+    labels = dict({LABEL + ".stalk": stalk, LABEL + ".step": step}, **(owner or {}))
     if daemon:
         labels[LABEL + ".daemon"] = "true"
     return client.containers.run(

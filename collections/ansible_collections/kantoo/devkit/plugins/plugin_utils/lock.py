@@ -1,87 +1,130 @@
 # -*- coding: utf-8 -*-
 # Copyright: kantoo-devkit contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""One run at a time per tree, and the order of stalks within a run.
+"""Who grows which image repository, and the order of stalks within a run.
 
-The lock file holds the pid of the ansible-playbook that grows the tree; a lock whose process is gone
-(a run that ended or was killed) is taken over, so nothing needs to release it.
+What runs share is an image repository on an engine, whatever tree file or project names it: so the lock is one
+per repository and engine, in a directory of the machine's (not of a project).  A run takes the locks of every
+stalk it checks, all at once and in one order, so that two runs of overlapping trees cannot hold one each and
+wait for the other.  A lock names its run (plugin_utils/run.py); a lock whose run is gone is taken over, so
+nothing needs to release it.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import json
 import os
 import shutil
+import tempfile
 import time
+from contextlib import contextmanager
 
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import alive, describe, file_name
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
 
-
-def _alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+DEFAULT_ENGINE = "unix:///var/run/docker.sock"
 
 
-def acquire(project, tree, owner):
-    """Take {project}/.kantoo/{tree}.lock for the process owner, or say who holds it."""
-    directory = os.path.join(project, ".kantoo")
-    os.makedirs(directory, exist_ok=True)
-    path = os.path.join(directory, tree + ".lock")
-    while True:
+def lock_dir():
+    return os.environ.get("KANTOO_LOCK_DIR") or os.path.join(tempfile.gettempdir(), "kantoo-devkit-locks")
+
+
+def engine_of(stalk):
+    """The engine a stalk's images live on."""
+    return os.environ.get("DOCKER_HOST") or DEFAULT_ENGINE
+
+
+@contextmanager
+def _exclusive(directory):
+    """Looking at a lock and taking it over are one step for every process of the machine; flock is let go
+    when its process dies, so this never outlives a run."""
+    with open(os.path.join(directory, ".mutex"), "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            try:
-                with open(path, encoding="utf-8") as handle:
-                    holder = int(handle.read().strip() or 0)
-            except (OSError, ValueError):
-                holder = 0
-            if holder == owner:
-                return path
-            if holder and _alive(holder):
-                raise TreeError("tree '%s' is being grown by another run (process %d, lock %s); wait for it to "
-                                "finish, or stop it with: kill %d" % (tree, holder, path, holder))
-            try:
-                os.unlink(path)
-            except FileNotFoundError:
-                pass
-            continue
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write("%d\n" % owner)
-        return path
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _read(path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return None
+
+
+def _take(directory, engine, repository, me):
+    """Take one lock unless a live run holds it; returns that run's record, or None once taken."""
+    path = os.path.join(directory, hashlib.sha256(("%s %s" % (engine, repository)).encode()).hexdigest()[:24]
+                        + ".lock")
+    with _exclusive(directory):
+        holder = _read(path)
+        if holder and holder.get("run") != me["run"] and alive(holder.get("run", "")):
+            return holder
+        if not holder or holder.get("run") != me["run"]:
+            record = dict(me, engine=engine, repository=repository)
+            with open(path + ".new", "w", encoding="utf-8") as handle:
+                json.dump(record, handle)
+            os.replace(path + ".new", path)
+    return None
+
+
+def acquire(stalks, run, wait=True, say=None, poll=0.5):
+    """Take the locks of the repositories of these stalks for run, in one order; wait (saying so once per
+    holder) for a live run that holds one, or stop at once when wait is false."""
+    directory = lock_dir()
+    os.makedirs(directory, exist_ok=True)
+    wanted = sorted({(engine_of(s), s["kantoo_repository"], s.get("kantoo_tree_file", "")) for s in stalks})
+    said = set()
+    for engine, repository, tree_file in wanted:
+        me = {"run": run, "tree_file": tree_file}
+        while True:
+            holder = _take(directory, engine, repository, me)
+            if holder is None:
+                break
+            message = ("%s is being grown by another run, %s, from %s"
+                       % (repository, describe(holder["run"]), holder.get("tree_file") or "another tree"))
+            if not wait:
+                raise TreeError("%s: %s; wait for it to finish, or run again without -e kantoo_wait=false to "
+                                "wait for it" % (tree_file, message))
+            if say is not None and holder["run"] not in said:
+                say("%s: waiting for it to finish" % message)
+                said.add(holder["run"])
+            time.sleep(poll)
 
 
 # Within a run, sibling stalks grow at once; a child waits for its parent's marker.
 
-def run_dir(project, owner):
-    return os.path.join(project, ".kantoo", "run", str(owner))
+def run_dir(project, run):
+    return os.path.join(project, ".kantoo", "run", file_name(run))
 
 
-def mark(project, owner, stalk, ok):
-    directory = run_dir(project, owner)
+def mark(project, run, stalk, ok):
+    directory = run_dir(project, run)
     os.makedirs(directory, exist_ok=True)
     with open(os.path.join(directory, stalk + (".ok" if ok else ".failed")), "w", encoding="utf-8"):
         pass
 
 
-def wait_for(project, owner, stalk, poll=0.2):
-    """Wait until stalk is done in this run: True when it grew, False when it failed."""
-    directory = run_dir(project, owner)
-    while True:
+def wait_for(project, run, stalk, poll=0.2):
+    """Wait until stalk is done in this run: True when it grew, False when it failed or the run is gone."""
+    directory = run_dir(project, run)
+    while alive(run):
         if os.path.exists(os.path.join(directory, stalk + ".ok")):
             return True
         if os.path.exists(os.path.join(directory, stalk + ".failed")):
             return False
         time.sleep(poll)
+    return False
 
 
 def forget_finished_runs(project):
-    """Markers of runs whose process is gone."""
+    """Markers of runs that are gone."""
     base = os.path.join(project, ".kantoo", "run")
     for name in os.listdir(base) if os.path.isdir(base) else []:
-        if name.isdigit() and not _alive(int(name)):
+        run = name.replace("@", ":")
+        if os.path.isdir(os.path.join(base, name)) and not alive(run):
             shutil.rmtree(os.path.join(base, name), ignore_errors=True)

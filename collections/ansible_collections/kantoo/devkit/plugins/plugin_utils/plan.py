@@ -20,8 +20,9 @@ from ansible_collections.kantoo.devkit.plugins.module_utils.engine import find_i
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import (
     LABEL, container_options, directory_mounts, listing, sysroot_mounts)
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import RoleInputs, hashed, sha256
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import alive
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.seed import seed_stalk
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, load_manifest
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, check_step_name, load_manifest
 
 KEY_LABEL = LABEL + ".key"
 INPUTS_LABEL = LABEL + ".inputs"
@@ -45,6 +46,10 @@ def role_steps(role_dir):
         if not isinstance(target, str) or not target.endswith(".yml") or "{{" in target or "/" in target:
             raise TreeError("%s: task %d is not a step; list each step as 'ansible.builtin.import_tasks: <step>.yml'"
                             % (main, number))
+        check_step_name(target[:-len(".yml")], "%s: task %d (import_tasks: %s)" % (main, number, target))
+        if not os.path.isfile(os.path.join(role_dir, "tasks", target)):
+            raise TreeError("%s: task %d names %s, which is not in %s; create it or fix the name"
+                            % (main, number, target, os.path.join(role_dir, "tasks")))
         steps.append(target[:-len(".yml")])
     if not steps:
         raise TreeError("%s: lists no steps" % main)
@@ -134,7 +139,8 @@ def unset_variables(stalk):
 
 
 def _container_digest(stalk, container):
-    config = {"options": container["options"], "env": hashed(stalk.get("kantoo_env") or {}),
+    config = {"options": container["options"],
+              "env": hashed(stalk.get("kantoo_env") or {}, stalk["kantoo_project_dir"]),
               "mounts": [(m["target"], m["read_only"]) for m in container["mounts"]]}
     return sha256(json.dumps(config, sort_keys=True, default=str))
 
@@ -144,14 +150,15 @@ def role_source(stalk, role_dir, container, task_vars):
     steps = role_steps(role_dir)
     role = RoleInputs(role_dir)
     container_digest = _container_digest(stalk, container)
+    project = stalk["kantoo_project_dir"]
     components = []
     for step in steps:
         inputs = role.step(step, steps)
         variables = {k: v for k, v in stalk["kantoo_variables"].items() if k in inputs["names"]}
         overrides = {k: task_vars[k] for k in inputs["defaults"] if k in task_vars}
         components.append({"step": step, "files": dict(inputs["files"], **container["files"]),
-                           "defaults": hashed(inputs["defaults"]), "variables": hashed(variables),
-                           "overrides": hashed(overrides), "container": container_digest})
+                           "defaults": hashed(inputs["defaults"], project), "variables": hashed(variables, project),
+                           "overrides": hashed(overrides, project), "container": container_digest})
     return {"mode": "role", "steps": steps, "components": components, "extras": [{}] * len(steps)}
 
 
@@ -164,7 +171,8 @@ def seed_source(stalk, container):
     container["mounts"] += seed["mounts"]
     container_digest = _container_digest(stalk, container)
     files = dict(seed["files"], **container["files"])
-    components = [{"step": step["name"], "files": files, "defaults": {}, "variables": hashed(step["env"]),
+    components = [{"step": step["name"], "files": files, "defaults": {},
+                   "variables": hashed(step["env"], stalk["kantoo_project_dir"]),
                    "overrides": {}, "container": container_digest} for step in seed["steps"]]
     extras = [{"interpreter": step["interpreter"], "script": step["script"], "env": step["env"],
                "daemonize": step["daemonize"]} for step in seed["steps"]]
@@ -218,9 +226,10 @@ def forced_from(force, stalk, steps):
 
 
 def remove_leftovers(client, stalk):
-    """Containers of this stalk that no step runs in: they hold nothing a tag points at."""
+    """Containers of this stalk that no live run's step runs in: they hold nothing a tag points at."""
     for container in client.api.containers(all=True, filters={"label": "%s.stalk=%s" % (LABEL, stalk)}):
-        if container["Labels"].get(LABEL + ".daemon") != "true":
+        run = container["Labels"].get(LABEL + ".run")
+        if container["Labels"].get(LABEL + ".daemon") != "true" and not (run and alive(run)):
             try:
                 client.api.remove_container(container["Id"], v=True, force=True)
             except Exception as exc:  # of either client (see module_utils/engine.py)
@@ -238,7 +247,9 @@ def check_stalk(client, stalk, sourced, tree_repositories, force=None):
         raise TreeError("%s: stalk '%s': skip_until names '%s', which is not one of its steps: %s"
                         % (stalk["kantoo_tree_file"], stalk["kantoo_stalk"], skip_until, ", ".join(steps)))
     initial = stalk["kantoo_initial_image"]
-    if initial.rsplit(":", 1)[0] not in tree_repositories and find_image(client, initial) is None:
+    # another stalk of the tree makes it in this run; a root's own :initial is a base image made beforehand
+    made_here = tree_repositories - {stalk["kantoo_repository"]}
+    if initial.rsplit(":", 1)[0] not in made_here and find_image(client, initial) is None:
         raise TreeError("%s: stalk '%s': its initial image '%s' does not exist; make it first, for example with "
                         "'make setup' (role kantoo.devkit.base_image)" % (stalk["kantoo_tree_file"],
                                                                           stalk["kantoo_stalk"], initial))
@@ -256,8 +267,6 @@ def plan_stalk(client, stalk, sourced, force=None, dry=False):
     where = "%s: stalk '%s'" % (stalk["kantoo_tree_file"], name)
     source, container = sourced
     steps, components = source["steps"], source["components"]
-    if not dry:
-        remove_leftovers(client, name)
 
     initial = stalk["kantoo_initial_image"]
     image = initial_id = find_image(client, initial)

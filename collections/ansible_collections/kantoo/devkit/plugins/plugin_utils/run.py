@@ -1,0 +1,211 @@
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A run: one ansible-playbook process, and the step containers it leaves if it dies.
+
+A run is named "<host>:<pid>:<start time>", so that a pid the system has since given to another process is
+not taken for the run.  Every step container carries its run's name in the label kantoo.devkit.run, and three
+things remove the containers of a run that is gone, whatever stopped it:
+
+- Ctrl-C (SIGINT): the run's own exit handler (registered by the inventory plugin in the ansible-playbook
+  process), before the process exits;
+- SIGTERM, SIGKILL: a watcher process that the run's first step container starts; it waits for the run to end,
+  removes its containers and stops the workers the run left (they outlive a killed parent: each is a session
+  of its own);
+- anything else (a reboot, a killed watcher): the next run's check, which sweeps the containers of every run
+  that is gone, whatever tree it grew.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import signal
+import socket
+import time
+
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import DockerUnavailable, connect, status
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import LABEL
+
+RUN_LABEL = LABEL + ".run"
+DAEMON_LABEL = LABEL + ".daemon"
+REPOSITORY_LABEL = LABEL + ".repository"
+HOST = socket.gethostname()
+
+
+def _stat(pid):
+    """Start time (clock ticks since boot) and parent pid of a process, or None when there is no such process."""
+    try:
+        with open("/proc/%d/stat" % pid, encoding="utf-8", errors="replace") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return int(fields[19]), int(fields[1])
+
+
+def run_name(pid):
+    stat = _stat(pid)
+    return "%s:%d:%d" % (HOST, pid, stat[0] if stat else 0)
+
+
+def this_run():
+    """The run of a worker: its parent is the ansible-playbook process."""
+    return run_name(os.getppid())
+
+
+def _parse(run):
+    host, pid, start = run.rsplit(":", 2)
+    return host, int(pid), int(start)
+
+
+def alive(run):
+    """Whether a run is going on. A run of another machine (a shared remote engine) is taken as alive."""
+    try:
+        host, pid, start = _parse(run)
+    except ValueError:
+        return False
+    if host != HOST:
+        return True
+    stat = _stat(pid)
+    return stat is not None and stat[0] == start
+
+
+def describe(run):
+    """The run's process, as a person can find it: pid and command line."""
+    try:
+        host, pid, _start = _parse(run)
+        with open("/proc/%d/cmdline" % pid, "rb") as handle:
+            command = handle.read().replace(b"\0", b" ").decode(errors="replace").strip()
+    except (OSError, ValueError):
+        return "run %s" % run
+    where = "" if host == HOST else " on %s" % host
+    return "process %d%s (%s)" % (pid, where, command[:200])
+
+
+def _remove(client, containers):
+    for container in containers:
+        try:
+            client.api.remove_container(container["Id"], v=True, force=True)
+        except Exception as exc:  # of either client (see module_utils/engine.py)
+            if status(exc) not in (404, 409):  # gone, or being removed already
+                raise
+
+
+def remove_containers_of(client, run, repository=None):
+    """The step containers of one run, or of one of its repositories (a daemonized step's stays: the seed's
+    daemonize)."""
+    labels = ["%s=%s" % (RUN_LABEL, run)] + (["%s=%s" % (REPOSITORY_LABEL, repository)] if repository else [])
+    containers = client.api.containers(all=True, filters={"label": labels})
+    _remove(client, [c for c in containers if (c.get("Labels") or {}).get(DAEMON_LABEL) != "true"])
+
+
+def sweep(client, repositories=()):
+    """Remove the step containers of every run that is gone, and those of the repositories this run holds the locks
+    of that name no run (made before runs were recorded)."""
+    leftovers = []
+    for container in client.api.containers(all=True, filters={"label": LABEL + ".stalk"}):
+        labels = container.get("Labels") or {}
+        if labels.get(DAEMON_LABEL) == "true":
+            continue
+        run = labels.get(RUN_LABEL)
+        if (run and not alive(run)) or (not run and labels.get(REPOSITORY_LABEL) in repositories):
+            leftovers.append(container)
+    _remove(client, leftovers)
+    return len(leftovers)
+
+
+# The run's end ------------------------------------------------------------------------------------------------
+
+_ON_EXIT = set()
+
+
+def on_exit_remove_containers(project, docker_host=None):
+    """In the ansible-playbook process: at exit (Ctrl-C included), remove what this run left running, if it
+    started any container (then its watcher's file is there)."""
+    run = run_name(os.getpid())
+    if project in _ON_EXIT:
+        return
+    _ON_EXIT.add(project)
+
+    def clean_up():
+        if not os.path.exists(watcher_file(project, run)):
+            return
+        try:
+            remove_containers_of(connect(docker_host, timeout=30), run)
+        except (DockerUnavailable, OSError):
+            pass
+        except Exception as exc:  # an error answer of the engine: nothing more can be done at exit
+            if status(exc) is None:
+                raise
+
+    atexit.register(clean_up)
+
+
+def file_name(run):
+    """A run's name as a file name (a host name has no '@')."""
+    return run.replace(":", "@")
+
+
+def watcher_file(project, run):
+    """Exists while the run's watcher does, that is from its first step container on."""
+    return os.path.join(project, ".kantoo", "run", file_name(run) + ".watcher")
+
+
+def start_watcher(project, run, docker_host=None, poll=0.2):
+    """Once per run: a process that outlives the run, removes its containers when it ends and stops its workers."""
+    marker = watcher_file(project, run)
+    os.makedirs(os.path.dirname(marker), exist_ok=True)
+    try:
+        os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+    except FileExistsError:
+        return
+    first = os.fork()
+    if first:
+        os.waitpid(first, 0)
+        return
+    # the first child: a new session, then a second fork, so that the watcher is nobody's child to wait for
+    try:
+        os.setsid()
+        if os.fork():
+            os._exit(0)
+        _watch(marker, run, docker_host, poll)
+    finally:
+        os._exit(0)
+
+
+def _watch(marker, run, docker_host, poll):
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for descriptor in (0, 1, 2):
+        os.dup2(devnull, descriptor)
+    os.closerange(3, 65536)  # the worker's pipes to the run are not the watcher's to hold
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C to the terminal is the run's to handle
+    _host, pid, _start = _parse(run)
+    workers = {}
+    while alive(run):
+        for child in _children(pid):
+            stat = _stat(child)
+            if stat is not None:
+                workers[child] = stat[0]
+        time.sleep(poll)
+    for child, start in workers.items():  # workers still going on for a run that is gone
+        stat = _stat(child)
+        if stat is not None and stat[0] == start:
+            try:
+                os.kill(child, signal.SIGKILL)
+            except OSError:
+                pass
+    try:
+        remove_containers_of(connect(docker_host, timeout=60), run)
+    finally:
+        try:
+            os.unlink(marker)
+        except OSError:
+            pass
+
+
+def _children(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid), encoding="utf-8") as handle:
+            return [int(p) for p in handle.read().split()]
+    except (OSError, ValueError):
+        return []
