@@ -50,10 +50,14 @@ def tags(client, os_name, stalk):
             if t.startswith(repository + ":")}
 
 
-def created_containers(client, since):
-    """Containers created since a time.time(); the engine takes fractions of a second as 'seconds.nanos'."""
-    return list(client.events(since="%.9f" % since, until=int(time.time()) + 1, decode=True,
-                              filters={"type": "container", "event": "create"}))
+def created_containers(client, since, images=None):
+    """Containers created since a time.time(); the engine takes fractions of a second as 'seconds.nanos'.
+    images: only those started from these images (names, ids, or repository prefixes ending in '/'), since
+    other runs may share the engine."""
+    events = client.events(since="%.9f" % since, until=int(time.time()) + 1, decode=True,
+                           filters={"type": "container", "event": "create"})
+    return [e for e in events if images is None or any(
+        e.get("from") == i or (i.endswith("/") and e.get("from", "").startswith(i)) for i in images)]
 
 
 def copy_task(dest, content):

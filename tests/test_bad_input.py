@@ -10,6 +10,11 @@ from scratch import copy_task, created_containers, grow, make_role, make_tree, w
 ROLE = {"only": [copy_task("/only", "only")]}
 
 
+def ours(client, os_name, base):
+    """What the test's own step containers start from."""
+    return (os_name + "/", base, client.images.get(base).id)
+
+
 def scratch(project, os_name, base, node=None, manifest=None, name="stalk"):
     make_role(project, "stalk", ROLE)
     if manifest is not None:
@@ -35,6 +40,18 @@ CASES = {
                                  "DOCKER_OPTS.bogus is not a container option"),
     "skip_until names no step": (lambda p, o, b: scratch(p, o, b, node={"skip_until": "nope"}),
                                  "skip_until names 'nope', which is not one of its steps: only"),
+    "stalk name no Docker name": (lambda p, o, b: make_tree(p, o, {"a..b": {"DOCKER_INIT_IMG": b}}),
+                                  "key 'stalks.a..b': stalk name 'a..b' cannot be part of a Docker image or container"),
+    "step name no tag": (lambda p, o, b: (make_role(p, "stalk", {"two words": [copy_task("/x", "x")]}),
+                                          make_tree(p, o, {"stalk": {"DOCKER_INIT_IMG": b}}))[1],
+                         "task 1 (import_tasks: two words.yml): step name 'two words' cannot be a Docker image tag"),
+    "DOCKER_INIT_IMG a list": (lambda p, o, b: scratch(p, o, b, node={"DOCKER_INIT_IMG": [b]}),
+                               "stalks.stalk.DOCKER_INIT_IMG is a list; write one image as a string"),
+    "DOCKER_INIT_IMG a mapping": (lambda p, o, b: scratch(p, o, b, node={"DOCKER_INIT_IMG": {"image": b}}),
+                                  "stalks.stalk.DOCKER_INIT_IMG is a mapping; write one image as a string"),
+    "DOCKER_INIT_IMG no reference": (lambda p, o, b: scratch(p, o, b, node={"DOCKER_INIT_IMG": "Base Image:1"}),
+                                     "DOCKER_INIT_IMG 'Base Image:1' is not a valid Docker image reference"),
+    "no stalks": (lambda p, o, b: make_tree(p, o, {}), "key 'stalks' holds no stalk"),
 }
 
 
@@ -48,7 +65,23 @@ def test_bad_input_stops_before_any_container_with_one_clear_message(client, tmp
     assert expected in proc.stdout
     assert str(tree.parent) in proc.stdout, "the message must name the file"
     assert "Traceback" not in proc.stdout
-    assert created_containers(client, since) == []
+    assert created_containers(client, since, ours(client, os_name, fresh_base)) == []
+    assert len(proc.stdout.split(expected)) <= 3, "one message: at most an [ERROR] line and its fatal: line"
+
+
+def test_too_few_forks_is_said_once(client, tmp_path, os_name, fresh_base):
+    make_role(tmp_path, "stalk", ROLE)
+    for name in ("two", "three"):
+        make_role(tmp_path, name, ROLE)
+    tree = make_tree(tmp_path, os_name, {name: {"DOCKER_INIT_IMG": fresh_base} for name in ("stalk", "two", "three")})
+    since = time.time()
+    proc = grow(tree, "-f", "2", check=False)
+    assert proc.returncode != 0
+    said = "3 stalks grow at once, and children wait for their parents in a fork each: run with at least as many " \
+           "forks (-f 3)"
+    fatal = [line for line in proc.stdout.splitlines() if line.startswith("fatal: [")]
+    assert len(fatal) == 1 and said in fatal[0], proc.stdout
+    assert created_containers(client, since, ours(client, os_name, fresh_base)) == []
 
 
 def test_no_docker_daemon_is_one_clear_message(tmp_path, os_name, fresh_base):

@@ -66,7 +66,7 @@ def test_order_initial_images_and_groups(project):
         assert names.index(parent) < names.index(child)
     initial = {s["name"]: s["initial_image"] for s in stalks}
     assert initial == {
-        "root": "os/arch/sub/stage3:initial",           # the seed's default for a root
+        "root": "os/arch/sub/root:initial",             # the seed's rule: a root's own initial, a base
         "a": "os/arch/sub/root:final",
         "a1": "os/arch/sub/a:final",
         "b": "os/arch/sub/root:initial",                # relative to {OS}/{ARCH}/{SUBARCH}
@@ -97,6 +97,15 @@ def test_order_initial_images_and_groups(project):
     (ARCH + 'stalks: {"a": {"junk": 1}}', "key 'stalks.a.junk' is neither"),
     ('architecture: {"OS": "Bad", "ARCH": "arch", "SUBARCH": "sub"}\nstalks: {"a": {}}', "is not a valid Docker name"),
     ("{architecture: {}}", "needs a 'stalks' mapping"),
+    (ARCH + "stalks: {}", "key 'stalks' holds no stalk"),
+    (ARCH + 'stalks: {"a": {"a..b": {}}}', "key 'stalks.a.a..b': stalk name 'a..b' cannot be part of a Docker"),
+    (ARCH + 'stalks: {"a/b": {}}', "stalk name 'a/b' cannot be part of a Docker image or container name"),
+    (ARCH + 'stalks: {"a": {"DOCKER_INIT_IMG": ["x/y:1"]}}', "stalks.a.DOCKER_INIT_IMG is a list; write one image"),
+    (ARCH + 'stalks: {"a": {"DOCKER_INIT_IMG": {"x": "y"}}}', "stalks.a.DOCKER_INIT_IMG is a mapping"),
+    (ARCH + 'stalks: {"a": {"DOCKER_INIT_IMG": 3}}', "stalks.a.DOCKER_INIT_IMG is a number"),
+    (ARCH + 'stalks: {"a": {"DOCKER_INIT_IMG": "Kantoo/Debian:bookworm"}}',
+     "DOCKER_INIT_IMG 'Kantoo/Debian:bookworm' is not a valid Docker image reference"),
+    (ARCH + 'stalks: {"a": {"DOCKER_INIT_IMG": "x..y:final"}}', "is not a valid Docker image reference (os/arch/sub/x..y"),
 ])
 def test_bad_trees_get_one_clear_message(project, text, expected):
     tree = write(project / "bad.hjson", text)
@@ -122,3 +131,22 @@ def test_the_project_inventory_has_both_trees():
     assert proc.returncode == 0, proc.stdout
     assert "@hello_world_tree:" in proc.stdout and "@kantoo_tree:" in proc.stdout
     assert "@build_binaries_descendants:" in proc.stdout
+
+
+def test_an_all_caps_key_is_a_variable_whatever_its_value(project):
+    tree = write(project / "tree.hjson", ARCH + """
+        stalks: {"a": {"MY_VAR": {"k": "v"}, "LIST": [1, 2], "b": {}}}
+    """)
+    _, stalks = read_tree(str(tree))
+    assert [s["name"] for s in stalks] == ["a", "b"], "MY_VAR must not be read as a child stalk"
+    assert stalks[1]["variables"]["MY_VAR"] == {"k": "v"} and stalks[1]["parent"] == "a"
+
+
+def test_a_stalk_file_initial_image_is_checked_and_named(project):
+    write(project / "stalks/a/a.hjson", '{"DOCKER_INIT_IMG": ["kantoo/debian:bookworm"]}')
+    tree = write(project / "tree.hjson", ARCH + 'stalks: {"a": {}}')
+    with pytest.raises(TreeError, match="a.hjson: DOCKER_INIT_IMG is a list") as error:
+        read_tree(str(tree))
+    assert str(project / "stalks/a/a.hjson") in str(error.value)
+    write(project / "stalks/a/a.hjson", '{"DOCKER_INIT_IMG": "localhost:5000/kantoo/base@sha256:%s"}' % ("0" * 64))
+    assert read_tree(str(tree))[1][0]["initial_image"] == "localhost:5000/kantoo/base@sha256:" + "0" * 64

@@ -1,8 +1,10 @@
 """prune.yml removes a stalk's images and its descendants', nothing else; shell.yml gives the command of a shell."""
 
 import json
+import re
+import shlex
 
-from conftest import playbook
+from conftest import playbook, run
 from scratch import copy_task, grow, make_role, make_tree, tags, write
 
 
@@ -28,8 +30,8 @@ def test_prune_removes_the_stalk_and_its_descendants_and_keeps_artifacts(client,
           .replace("content: kept", "content: kept, again"))
     grow(tree)  # an older, untagged version of p1 and p2 exists now too
 
-    run = playbook("playbooks/prune.yml", "-i", tree, "-e", "stalk=p1")
-    assert "p2" in run.stdout.split("PLAY RECAP")[-1]
+    pruned = playbook("playbooks/prune.yml", "-i", tree, "-e", "stalk=p1")
+    assert "p2" in pruned.stdout.split("PLAY RECAP")[-1]
     assert tags(client, os_name, "p1") == {} and tags(client, os_name, "p2") == {}
     left = [i for i in client.images.list(all=True)
             if i.labels.get("kantoo.devkit.repository", "").startswith("%s/amd64/bookworm/p" % os_name)]
@@ -45,10 +47,33 @@ def test_prune_removes_the_stalk_and_its_descendants_and_keeps_artifacts(client,
 def test_shell_prints_the_command_with_the_stalks_mounts_and_env(tmp_path, os_name, fresh_base):
     tree = project(tmp_path, os_name, fresh_base)
     grow(tree)
-    run = playbook("playbooks/shell.yml", "-i", tree, "-e", "stalk=p1", "-e", "step=write")
-    command = next(line for line in run.stdout.splitlines() if '"msg": "docker run' in line)
+    shell = playbook("playbooks/shell.yml", "-i", tree, "-e", "stalk=p1", "-e", "step=write")
+    command = next(line for line in shell.stdout.splitlines() if '"msg": "docker run' in line)
     assert "--hostname p1-host" in command
     assert "--mount type=bind,src=%s,dst=/out" % (tmp_path / "artifacts") in command
     assert "-e PLAIN=visible" in command and "-e DB_PASSWORD " in command
-    assert "hunter2" not in run.stdout
+    assert "hunter2" not in shell.stdout
     assert command.rstrip('"').endswith("--entrypoint /bin/sh %s/amd64/bookworm/p1:write" % os_name)
+
+
+def test_a_failed_step_is_reported_once_with_a_shell_command_that_works_as_printed(tmp_path, os_name, fresh_base):
+    make_role(tmp_path, "failing", {"boom": [{"name": "Break on purpose", "ansible.builtin.shell": "exit 3",
+                                              "changed_when": True}]})
+    tree = make_tree(tmp_path, os_name, {"failing": {"DOCKER_INIT_IMG": fresh_base}})
+    failed = grow(tree, check=False)
+    assert failed.returncode != 0
+    report = "Stalk failing: step boom failed in task 'Break on purpose' with exit code 3"
+    fatal = [line for line in failed.stdout.splitlines() if line.startswith("fatal: [failing]") and report in line]
+    assert len(fatal) == 1, failed.stdout
+    # ansible-core prints a failed task twice: its [ERROR] summary, then its fatal: line
+    assert failed.stdout.count(report) == 2, failed.stdout
+
+    command = re.search(r"Open a shell in it with: (.*?-e step=boom-failed)\. The next run", fatal[0]).group(1)
+    assert "-i %s" % tree in command
+    shell = run(shlex.split(command), check=False)
+    assert shell.returncode == 0, shell.stdout
+    assert "--entrypoint /bin/sh %s/amd64/bookworm/failing:boom-failed" % os_name in shell.stdout
+
+    missing = playbook("playbooks/shell.yml", "-i", tree, "-e", "stalk=nope", check=False)
+    assert missing.returncode != 0
+    assert "No stalk 'nope' in the inventory (%s)" % tree in missing.stdout

@@ -20,7 +20,7 @@ import os
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import bind
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import sha256
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, is_variable
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, check_step_name, is_variable
 
 PLUGIN_DIR = "/entropy/plugins/"
 
@@ -92,6 +92,7 @@ def seed_stalk(manifest, config, project, render_dir):
         text = plugin_text(name, plugin, project, where)
         variables = plugin_variables(name, plugin, config, where)
         if plugin.get("exec"):
+            check_step_name(name, "%s: plugins.%s" % (where, name))
             program = interpreter(text)
             if program is None:
                 raise TreeError("%s: plugins.%s: an exec plugin's text must start with a shebang, such as "

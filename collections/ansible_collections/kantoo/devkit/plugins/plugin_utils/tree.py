@@ -5,8 +5,8 @@
 
 A tree file (seed format) has ``architecture``, ``paths``, ``globals`` (variables
 for every stalk) and ``stalks``, nested stalk nodes.  In a node, ALL-CAPS keys
-are variables for that stalk and its descendants, other keys holding a mapping
-are child stalks, and the rest are options (``pretend``, ``skip_until``, ...).
+are variables for that stalk and its descendants, whatever their value; other keys holding a
+mapping are child stalks, and the rest are options (``pretend``, ``skip_until``, ...).
 """
 
 from __future__ import annotations
@@ -28,8 +28,19 @@ TREE_SECTIONS = ("architecture", "paths", "globals")
 NODE_OPTIONS = ("pretend", "skip_until", "interactive")
 # Variables that belong to one node only: a child starts from its parent's final.
 NODE_LOCAL_VARIABLES = ("DOCKER_INIT_IMG",)
-SEED_DEFAULT_INIT_IMG = "stage3:initial"
-REPOSITORY_RE = re.compile(r"^[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*$")
+# Docker's reference grammar (github.com/distribution/reference): a path component, a registry host, a tag.
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_DOMAIN = r"(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?"
+_TAG = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}"
+_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+COMPONENT_RE = re.compile(r"^%s$" % _COMPONENT)
+REPOSITORY_RE = re.compile(r"^%s(?:/%s)*$" % (_COMPONENT, _COMPONENT))
+REFERENCE_RE = re.compile(r"^(?P<name>(?:%s/)?%s(?:/%s)*)(?::%s)?(?:@%s)?$"
+                          % (_DOMAIN, _COMPONENT, _COMPONENT, _TAG, _DIGEST))
+TAGGED_RE = re.compile(r"(?::%s|@%s)$" % (_TAG, _DIGEST))
+# A step's name is a tag, and so is '<step>-failed', the tag of its failure: 128 - len('-failed') characters at most.
+FAILED_SUFFIX = "-failed"
+STEP_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,%d}$" % (127 - len(FAILED_SUFFIX)))
 
 
 def is_variable(key):
@@ -114,19 +125,60 @@ def _section(tree, name, tree_file):
 
 
 def walk_nodes(node, tree_file, parent=None, inherited=None, keychain="stalks"):
-    """Yield (name, node, parent, overrides) parent before child, overrides from the ancestors down."""
+    """Yield (name, node, parent, overrides, key) parent before child, overrides from the ancestors down."""
     inherited = inherited or {}
     for name, child in node.items():
+        if is_variable(name):  # the seed's rule: an ALL-CAPS key is a variable, even when it holds a mapping
+            continue
         if not isinstance(child, dict):
-            if is_variable(name) or name in NODE_OPTIONS:
+            if name in NODE_OPTIONS:
                 continue
             raise TreeError("%s: key '%s.%s' is neither a variable (ALL-CAPS), an option (%s) nor a stalk"
                             % (tree_file, keychain, name, ", ".join(NODE_OPTIONS)))
         own = {k: v for k, v in child.items() if is_variable(k)}
         overrides = dict((k, v) for k, v in inherited.items() if k not in NODE_LOCAL_VARIABLES)
         overrides.update(own)
-        yield name, child, parent, overrides
+        check_stalk_name(name, tree_file, keychain + "." + name)
+        yield name, child, parent, overrides, keychain + "." + name
         yield from walk_nodes(child, tree_file, name, overrides, keychain + "." + name)
+
+
+def check_stalk_name(name, tree_file, key):
+    """A stalk's name is the last component of its image repository and part of its containers' names."""
+    if not COMPONENT_RE.match(name):
+        raise TreeError("%s: key '%s': stalk name '%s' cannot be part of a Docker image or container name; "
+                        "rename the stalk (and its role and stalk file) using lowercase letters and digits, "
+                        "separated by a single '.' or '_', by '__', or by '-'" % (tree_file, key, name))
+
+
+def check_step_name(name, where):
+    """A step's name becomes the tag of its image (and '<step>-failed' the tag of its failure)."""
+    if not isinstance(name, str) or not STEP_RE.match(name):
+        raise TreeError("%s: step name '%s' cannot be a Docker image tag (nor '%s%s'); rename it using letters, "
+                        "digits, '_', '.' and '-', starting with a letter, digit or '_', at most %d characters"
+                        % (where, name, name, FAILED_SUFFIX, 128 - len(FAILED_SUFFIX)))
+
+
+KINDS = ((bool, "a boolean"), ((int, float), "a number"), (list, "a list"), (dict, "a mapping"))
+
+
+def kind(value):
+    """What a value is, in words; hjson gives OrderedDicts and bools are ints."""
+    return next((words for types, words in KINDS if isinstance(value, types)), "not a string")
+
+
+def initial_image(value, variables, where):
+    """The image a DOCKER_INIT_IMG names, checked against Docker's reference format."""
+    example = "such as 'stage3:final' (relative to {OS}/{ARCH}/{SUBARCH}/) or 'kantoo/debian:bookworm'"
+    if not isinstance(value, str):
+        raise TreeError("%s is %s; write one image as a string, %s" % (where, kind(value), example))
+    if not TAGGED_RE.search(value):
+        raise TreeError("%s '%s' needs a tag, as in 'stage3:final'" % (where, value))
+    reference = image_reference(value, variables)
+    if not REFERENCE_RE.match(reference) or len(REFERENCE_RE.match(reference).group("name")) > 255:
+        raise TreeError("%s '%s' is not a valid Docker image reference (%s); write lowercase 'name:tag', %s"
+                        % (where, value, reference, example))
+    return reference
 
 
 def image_reference(value, variables):
@@ -161,7 +213,7 @@ def read_tree(tree_file):
         common.update(_section(tree, section, tree_file))
     stalks = []
     repositories = {}
-    for name, node, parent, overrides in walk_nodes(tree["stalks"], tree_file):
+    for name, node, parent, overrides, node_key in walk_nodes(tree["stalks"], tree_file):
         if name in repositories:
             raise TreeError("%s: stalk '%s' appears twice; stalk names must be unique" % (tree_file, name))
         manifest = load_manifest(manifest_path(project, name))
@@ -177,15 +229,17 @@ def read_tree(tree_file):
             raise TreeError("%s: image repository '%s' (from OS/ARCH/SUBARCH and the stalk name) is not a valid "
                             "Docker name; use lowercase letters, digits, '.', '_' and '-'" % (where, repository))
         repositories[name] = repository
-        init_img = node.get("DOCKER_INIT_IMG") or manifest["variables"].get("DOCKER_INIT_IMG")
-        if init_img:
-            if ":" not in str(init_img):
-                raise TreeError("%s: DOCKER_INIT_IMG '%s' needs a tag, as in 'stage3:final'" % (where, init_img))
-            initial = image_reference(str(init_img), variables)
+        if node.get("DOCKER_INIT_IMG") not in (None, ""):
+            initial = initial_image(node["DOCKER_INIT_IMG"], variables,
+                                    "%s: %s.DOCKER_INIT_IMG" % (tree_file, node_key))
+        elif manifest["variables"].get("DOCKER_INIT_IMG") not in (None, ""):
+            initial = initial_image(manifest["variables"]["DOCKER_INIT_IMG"], variables,
+                                    "%s: DOCKER_INIT_IMG" % manifest["path"])
         elif parent is not None:
             initial = repositories[parent] + ":final"
         else:
-            initial = image_reference(SEED_DEFAULT_INIT_IMG, variables)
+            # the seed's rule: a root starts from its own repository's initial, a base image made beforehand
+            initial = repository + ":initial"
         variables.pop("DOCKER_INIT_IMG", None)
         stalks.append({
             "name": name,
@@ -203,4 +257,7 @@ def read_tree(tree_file):
             "pretend": bool(node.get("pretend", False)),
             "skip_until": node.get("skip_until") or "",
         })
+    if not stalks:
+        raise TreeError("%s: key 'stalks' holds no stalk; add one, such as 'stalks: { hello_world: {} }', "
+                        "or remove the file from the inventory" % tree_file)
     return tree_name, stalks
