@@ -4,6 +4,9 @@ import json
 import re
 import shlex
 
+import docker
+import pytest
+
 from conftest import playbook, run
 from scratch import copy_task, grow, make_role, make_tree, tags, write
 
@@ -54,6 +57,31 @@ def test_shell_prints_the_command_with_the_stalks_mounts_and_env(tmp_path, os_na
     assert "-e PLAIN=visible" in command and "-e DB_PASSWORD " in command
     assert "hunter2" not in shell.stdout
     assert command.rstrip('"').endswith("--entrypoint /bin/sh %s/amd64/bookworm/p1:write" % os_name)
+
+
+def test_prune_keeps_the_base_image_of_a_root_stalk_and_removes_what_the_tree_built(client, tmp_path, os_name,
+                                                                                     base_image):
+    # kantoo-shaped: the root sets no DOCKER_INIT_IMG, so it starts from <prefix>/<root>:initial, which is the
+    # only name of a base image made outside the tree (as an imported stage3 is)
+    make_role(tmp_path, "kroot", {"one": [copy_task("/one", "1")], "two": [copy_task("/two", "2")]})
+    make_role(tmp_path, "kleaf", {"leaf": [copy_task("/leaf", "leaf")]})
+    tree = make_tree(tmp_path, os_name, {"kroot": {"kleaf": {}}})
+    initial = "%s/amd64/bookworm/kroot:initial" % os_name
+    box = client.containers.create(base_image, entrypoint=["/bin/true"])
+    base = box.commit(*initial.split(":"))
+    box.remove()
+    grow(tree)
+    built = [i.id for i in client.images.list(all=True, filters={"label": "kantoo.devkit.repository"})
+             if i.labels["kantoo.devkit.repository"].startswith(os_name + "/")]
+    assert len(built) == 3
+
+    pruned = playbook("playbooks/prune.yml", "-i", tree, "-e", "stalk=kroot")
+    assert client.images.get(base.id).tags == [initial]
+    assert "%s: kept, since it is the only name of an image this tree did not build" % initial in pruned.stdout
+    assert tags(client, os_name, "kroot") == {"initial": base.id} and tags(client, os_name, "kleaf") == {}
+    for image in built:
+        with pytest.raises(docker.errors.ImageNotFound):
+            client.images.get(image)
 
 
 def test_a_failed_step_is_reported_once_with_a_shell_command_that_works_as_printed(tmp_path, os_name, fresh_base):

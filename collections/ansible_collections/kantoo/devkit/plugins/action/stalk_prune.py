@@ -16,12 +16,15 @@ class ActionModule(ControllerAction):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
+        hostvars = task_vars["hostvars"]
+        tree = {hostvars[h].get("kantoo_repository") for h in task_vars["groups"]["all"]
+                if hostvars[h].get("kantoo_tree_file") == task_vars["kantoo_tree_file"]}
         try:
-            removed = prune_stalk(connect(), task_vars["kantoo_stalk"], task_vars["kantoo_repository"])
+            removed, kept = prune_stalk(connect(), task_vars["kantoo_stalk"], task_vars["kantoo_repository"], tree)
         except DockerUnavailable as exc:
             return dict(failed=True, msg=str(exc))
         except APIError as exc:
             return dict(failed=True, msg="docker refused to remove an image of %s: %s"
                         % (task_vars["kantoo_repository"], exc.explanation))
-        result.update(changed=bool(removed), removed=removed)
+        result.update(changed=bool(removed), removed=removed, kept=kept)
         return result

@@ -14,6 +14,9 @@ description:
   - Runs on the controller for a stalk host of the C(kantoo.devkit.stalker) inventory.
   - Removes the stalk's leftover containers, untags C(<repository>:initial) (its parent's image stays), and removes
     every image the stalk made (its steps, their cached versions, failed steps), newest first.
+  - Removes only images the tree made, those labelled C(kantoo.devkit.repository) with one of its stalks' repositories.
+    A tag that is the only name of any other image, such as a root stalk's C(:initial) on its imported base image, is
+    kept, and said so in RV(kept).
   - Host directories, artifacts among them, are never touched.
   - Run it on a stalk's descendants first (C(playbooks/prune.yml) does), since an image with children cannot go.
 options: {}
@@ -33,6 +36,11 @@ EXAMPLES = r"""
 RETURN = r"""
 removed:
   description: The tags that were removed.
+  returned: always
+  type: list
+  elements: str
+kept:
+  description: The tags of the stalk's repository that were kept, each with why.
   returned: always
   type: list
   elements: str

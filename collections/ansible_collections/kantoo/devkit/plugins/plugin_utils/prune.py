@@ -1,27 +1,57 @@
 # -*- coding: utf-8 -*-
 # Copyright: kantoo-devkit contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Removing a stalk's images. Only images and containers: host directories are never touched."""
+"""Removing a stalk's images. Only images and containers: host directories are never touched.
+
+An image goes only when the tree made it (it carries the repository label of one of the tree's stalks). A tag of
+the stalk's repository on an image the tree did not make is removed only when the image keeps another name: a
+root stalk's ':initial' is often the only name of its base image (an imported stage3), which prune must not delete.
+"""
 
 from __future__ import annotations
 
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import APIError, NotFound
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import REPOSITORY_LABEL, remove_leftovers
 
+KEPT = "%s: kept, since it is the only name of an image this tree did not build (a base image); remove it with " \
+       "'docker rmi %s' if you mean to"
 
-def prune_stalk(client, stalk, repository):
-    """Remove the stalk's containers, its tags, and the images it made (newest first); returns the removed tags."""
+
+def _names(image):
+    return [t for t in image.get("RepoTags") or [] if t != "<none>:<none>"]
+
+
+def _untag(client, image, tag, tree_repositories, removed, kept):
+    """Remove one tag of the stalk's repository, unless it is the last name of an image the tree did not make."""
+    # a listing filtered by repository shows only that repository's tags: ask for all of the image's names
+    if len(_names(client.api.inspect_image(image["Id"]))) > 1 \
+            or (image.get("Labels") or {}).get(REPOSITORY_LABEL) in tree_repositories:
+        client.api.remove_image(tag)
+        removed.append(tag)
+    else:
+        kept[tag] = KEPT % (tag, tag)
+
+
+def _own_tags(client, repository):
+    """(image, tag) for every tag of repository."""
+    return [(image, tag) for image in client.api.images(name=repository) for tag in _names(image)
+            if tag.rsplit(":", 1)[0] == repository]
+
+
+def prune_stalk(client, stalk, repository, tree_repositories=None):
+    """Remove the stalk's containers, its tags, and the images it made (newest first).
+
+    Returns the removed tags and, for each tag kept, why."""
+    tree_repositories = set(tree_repositories or ()) | {repository}
     remove_leftovers(client, stalk)
-    removed = []
-    # :initial is the parent's final (or an outside image): only the tag goes
-    for image in client.api.images(name=repository):
-        for tag in image.get("RepoTags") or []:
-            if tag.rsplit(":", 1)[0] == repository and tag.endswith(":initial"):
-                client.api.remove_image(tag)
-                removed.append(tag)
+    removed, kept = [], {}
+    # :initial is the parent's final, or an outside image: at most the tag goes
+    for image, tag in _own_tags(client, repository):
+        if tag.endswith(":initial"):
+            _untag(client, image, tag, tree_repositories, removed, kept)
     made = client.api.images(all=True, filters={"label": "%s=%s" % (REPOSITORY_LABEL, repository)})
     for image in sorted(made, key=lambda i: i["Created"], reverse=True):
-        tags = [t for t in image.get("RepoTags") or [] if t != "<none>:<none>"]
+        tags = _names(image)
         ours = [t for t in tags if t.rsplit(":", 1)[0] == repository]
         removed.extend(ours)
         try:
@@ -35,8 +65,7 @@ def prune_stalk(client, stalk, repository):
         except APIError as exc:
             if exc.status_code != 409:  # 409: another tree built on it; it stays for that tree
                 raise
-    for image in client.api.images(name=repository):  # tags on images made by something else
-        for tag in image.get("RepoTags") or []:
-            client.api.remove_image(tag)
-            removed.append(tag)
-    return sorted(set(removed))
+    for image, tag in _own_tags(client, repository):  # tags on images made by something else
+        if tag not in removed and tag not in kept:
+            _untag(client, image, tag, tree_repositories, removed, kept)
+    return sorted(set(removed)), [kept[tag] for tag in sorted(kept)]
