@@ -5,11 +5,13 @@
 
 from __future__ import annotations
 
+import codecs
+
 from ansible.utils.display import Display
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import APIError, DockerUnavailable, connect
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import redact, secret_values
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.secrets import redact, secret_values
 
 ARGUMENT_SPEC = dict(
     container=dict(type="str", required=True),
@@ -39,6 +41,19 @@ class LineStream:
             display.display(self._partial)
 
 
+def whole_lines(chunks):
+    """The text of a stream of byte chunks, cut only after a newline: a secret (or a UTF-8 character) that one
+    chunk ends and the next begins is masked (decoded) whole."""
+    decoder, pending = codecs.getincrementaldecoder("utf-8")(errors="replace"), ""
+    for chunk in chunks:
+        lines, newline, pending = (pending + decoder.decode(chunk)).rpartition("\n")
+        if newline:
+            yield lines + newline
+    pending += decoder.decode(b"", final=True)
+    if pending:
+        yield pending
+
+
 class ActionModule(ControllerAction):
     _supports_check_mode = False  # skipped in check mode: it acts on the Docker daemon
 
@@ -54,8 +69,8 @@ class ActionModule(ControllerAction):
                                          environment=env, workdir="/")["Id"]
             output, live = [], LineStream() if args["watch"] else None
             with open(args["log_file"], "a", encoding="utf-8") as log:
-                for chunk in client.api.exec_start(run, stream=True):
-                    text = redact(chunk.decode(errors="replace"), secrets)
+                for text in whole_lines(client.api.exec_start(run, stream=True)):
+                    text = redact(text, secrets)
                     log.write(text)
                     log.flush()
                     output.append(text)

@@ -11,7 +11,7 @@ import shlex
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import DockerUnavailable, connect, find_image
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import shell_command
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import is_secret
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.secrets import is_secret
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import container_config
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
 

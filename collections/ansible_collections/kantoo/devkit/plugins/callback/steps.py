@@ -17,8 +17,13 @@ description:
     which C(eliot-tree) renders. C(LOG_DIR) is relative to the tree's project directory.
   - Records in C({LOG_DIR}/last-run.json) what the run did with each step (cached, built or failed) and,
     for a step it ran, the seconds spent starting its container, in its own tasks and committing it.
-  - Values of variables whose names contain PASSWD, PASSWORD, SECRET or TOKEN are replaced by C(********)
-    in what it prints and writes, Ansible Vault values included.
+  - Values of variables whose names contain PASSWD, PASSWORD, SECRET or TOKEN, and Ansible Vault values, are
+    replaced by C(********) in every line Ansible prints or logs while it is enabled, whichever callback or
+    module the line comes from (task results at any verbosity, warnings, errors, C(log_path)), in the step
+    log files, the event log and C(last-run.json). It knows the values of the inventory, of the play and of
+    the roles and tasks that run (templated, so a variable set from a secret is masked too), before each task
+    starts; a secret that a task makes up and returns (C(set_fact), C(register)) is not known in advance.
+    Values shorter than 4 characters are not masked.
   - Enable it with C(callbacks_enabled = kantoo.devkit.steps) in C(ansible.cfg).
 requirements:
   - enabled in configuration
@@ -30,16 +35,33 @@ import os
 import time
 
 from ansible.plugins.callback import CallbackBase
+from ansible.template import Templar
 
 try:
     import eliot
 except ImportError:  # the event log is skipped; step logs still work
     eliot = None
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import redact, secret_values
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.secrets import (
+    Redactor, is_secret, is_secret_value, mask_display, secret_values)
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import log_dir
 
 STEP_CONNECTIONS = ("community.docker.docker", "community.docker.docker_api", "docker")
+
+
+class RedactedFile:
+    """A text file that masks secrets in what is written to it (the event log: eliot writes through it)."""
+
+    def __init__(self, handle, redact):
+        self._handle, self._redact = handle, redact
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError("text only")  # eliot tries bytes first, and takes this as the answer
+        return self._handle.write(self._redact(text))
+
+    def flush(self):
+        self._handle.flush()
 
 
 class CallbackModule(CallbackBase):
@@ -52,7 +74,10 @@ class CallbackModule(CallbackBase):
         super().__init__(*args, **kwargs)
         self._variables = None
         self._play = None
-        self._secrets = {}      # host name -> secret values
+        self._redact = Redactor()
+        mask_display(self._redact)
+        self._host_vars = {}    # host name -> its variables in this play, to template the secrets of roles with
+        self._secret_sources = set()  # the roles and tasks whose secrets are learnt
         self._steps = {}        # host name -> (log file, eliot action)
         self._stalks = {}       # host name -> eliot action
         self._eliot_file = None
@@ -62,21 +87,49 @@ class CallbackModule(CallbackBase):
     # what the steps print ------------------------------------------------------------------------
 
     def v2_playbook_on_play_start(self, play):
+        """Learn the secrets of every host of the play before any of its tasks prints a line."""
         self._play = play
         self._variables = play.get_variable_manager()
-
-    def _secret_values(self, host):
-        if host.name not in self._secrets:
+        self._host_vars = {}
+        inventory = getattr(self._variables, "_inventory", None)
+        for host in inventory.get_hosts(play.hosts) if inventory is not None else []:
             try:
-                variables = self._variables.get_vars(play=self._play, host=host)
+                variables = self._variables.get_vars(play=play, host=host)
             except Exception:  # a variable that cannot be read is no reason to stop the build
                 variables = host.get_vars()
-            self._secrets[host.name] = secret_values(variables, variables.get("kantoo_variables"),
-                                                     variables.get("kantoo_env"))
-        return self._secrets[host.name]
+            self._host_vars[host.name] = variables
+            self._learn(variables, variables)
 
-    def _redact(self, host, text):
-        return redact(text, self._secret_values(host))
+    def v2_playbook_on_task_start(self, task, is_conditional):
+        """Learn the secrets that a role (its defaults and vars) or a task brings, once each."""
+        role = getattr(task, "_role", None)
+        sources = [(task._uuid, task.get_vars())]  # its own vars and its blocks'
+        if role is not None:
+            sources.append((role.get_role_path(), dict(role.get_default_vars(), **role.get_vars())))
+        for source, own in sources:
+            if source in self._secret_sources:
+                continue
+            self._secret_sources.add(source)
+            own = own or {}
+            if any(is_secret_value(name, value) for name, value in own.items()):
+                for variables in self._host_vars.values():
+                    self._learn(own, dict(variables, **own))
+
+    def _learn(self, own, variables):
+        """The secret values of own, templated with variables: a role default set from a secret prints as
+        what it is set to.  A value that does not template is a template text, not a secret."""
+        templar = Templar(loader=self._variables._loader, variables=variables)
+        found = {}
+        for name, value in own.items():
+            if is_secret(name) and isinstance(value, str) and "{{" in value:
+                try:
+                    value = templar.template(value)
+                except Exception:  # e.g. undefined in this host's variables
+                    continue
+                if isinstance(value, str) and "{{" in value:
+                    continue
+            found[name] = value
+        self._redact.learn(secret_values(found))
 
     def _in_step(self, result):
         task = result._task
@@ -85,8 +138,8 @@ class CallbackModule(CallbackBase):
 
     def _step_output(self, result):
         host = result._host
-        stdout = self._redact(host, result._result.get("stdout") or "")
-        stderr = self._redact(host, result._result.get("stderr") or "")
+        stdout = self._redact(result._result.get("stdout") or "")
+        stderr = self._redact(result._result.get("stderr") or "")
         if stdout:
             self._display.display(stdout)
         step = self._steps.get(host.name)
@@ -97,7 +150,7 @@ class CallbackModule(CallbackBase):
                     if text:
                         log.write(text + "\n")
                 if result._result.get("failed"):
-                    log.write("FAILED: %s\n" % self._redact(host, str(result._result.get("msg", ""))))
+                    log.write("FAILED: %s\n" % self._redact(str(result._result.get("msg", ""))))
 
     # the step machinery ----------------------------------------------------------------------------
 
@@ -149,7 +202,7 @@ class CallbackModule(CallbackBase):
             runs.update(stalks)
             os.makedirs(log_dir, exist_ok=True)
             with open(path, "w", encoding="utf-8") as handle:
-                json.dump(runs, handle, indent=1, sort_keys=True)
+                handle.write(self._redact(json.dumps(runs, indent=1, sort_keys=True)))
 
     def _start_stalk(self, host, data):
         self._last_run.setdefault(self._log_dir(host), {})[host.name] = {
@@ -192,7 +245,8 @@ class CallbackModule(CallbackBase):
             return
         directory = self._log_dir(host)
         os.makedirs(directory, exist_ok=True)
-        self._eliot_file = open(os.path.join(directory, "eliot.txt"), "ab")
+        self._eliot_file = RedactedFile(open(os.path.join(directory, "eliot.txt"), "a", encoding="utf-8"),
+                                        self._redact)
         eliot.add_destinations(eliot.FileDestination(file=self._eliot_file))
 
     def _log(self, message_type, host, **fields):

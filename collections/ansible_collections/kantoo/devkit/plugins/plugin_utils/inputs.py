@@ -16,8 +16,9 @@ import re
 
 import yaml
 
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.secrets import is_secret_value, keyed_digest, project_key
+
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-SECRET = re.compile(r"PASSWD|PASSWORD|SECRET|TOKEN", re.IGNORECASE)
 SKIPPED_DIRS = ("molecule", "__pycache__", "tests")
 
 
@@ -25,10 +26,6 @@ def sha256(data):
     if isinstance(data, str):
         data = data.encode()
     return hashlib.sha256(data).hexdigest()
-
-
-def is_secret(name):
-    return bool(SECRET.search(name))
 
 
 class RoleInputs:
@@ -74,26 +71,15 @@ class RoleInputs:
         return {"files": {rel: sha256(data) for rel, data in used.items()}, "defaults": variables, "names": names}
 
 
-def hashed(values):
-    """Values as digests: what may go in a label, a log or a screen without showing a secret."""
-    return {k: sha256(repr(v)) for k, v in sorted(values.items())}
-
-
-MASK = "********"
-
-
-def secret_values(*mappings):
-    """Values of the variables named like secrets, longest first; str() also opens Ansible Vault values."""
-    values = set()
-    for mapping in mappings:
-        for name, value in (mapping or {}).items():
-            if is_secret(str(name)) and not isinstance(value, (dict, list, bool, int, type(None))):
-                if len(str(value)) >= 3:
-                    values.add(str(value))
-    return sorted(values, key=len, reverse=True)
-
-
-def redact(text, secrets):
-    for value in secrets:
-        text = text.replace(value, MASK)
-    return text
+def hashed(values, project_dir):
+    """Values as digests, for the cache key and the inputs label.  A secret (see secrets.py) gets an HMAC keyed
+    with the project's key, so that a label cannot be tested offline against a guessed password; the key stays
+    the same across runs, so the cache still holds, and the digest still changes when the secret does."""
+    digests, key = {}, None
+    for name, value in sorted(values.items()):
+        if is_secret_value(name, value):
+            key = key or project_key(project_dir)
+            digests[name] = keyed_digest(key, value)
+        else:
+            digests[name] = sha256(repr(value))
+    return digests
