@@ -11,8 +11,8 @@ def argv(host, tool):
 
 
 def members(host, tarball):
-    """The member names of a tarball, as extracting it would make them."""
-    return set(host.check_output("tar -tf %s" % tarball).splitlines())
+    """The member names of a tarball (stored as ./path), as extracting it would make them."""
+    return {name[2:] for name in host.check_output("tar -tf %s" % tarball).splitlines() if name.startswith("./")}
 
 
 @pytest.fixture(scope="module")
@@ -106,13 +106,18 @@ def test_stage4_tar_leaves_out(stage4, prefix):
     assert prefix.endswith("/") or prefix not in stage4
 
 
+def test_stage4_tar_has_the_parent_of_each_entry(stage4):
+    directories = {name.rstrip("/") for name in stage4 if name.endswith("/")}
+    assert not [name for name in stage4 if "/" in name.rstrip("/") and name.rstrip("/").rsplit("/", 1)[0] not in directories]
+
+
 def test_stage4_tar_keeps_the_profiles_of_the_meta_repo(stage4):
     for profile in ["base/make.defaults", "arch/x86-64bit/parent", "arch/x86-64bit/make.defaults"]:
         assert "var/git/meta-repo/kits/core-kit/profiles/" + profile in stage4
 
 
 def test_stage4_tar_has_its_own_hosts(host):
-    hosts = host.check_output("tar -xOf /entropy/stage4s/stage4.tar etc/hosts")
+    hosts = host.check_output("tar -xOf /entropy/stage4s/stage4.tar ./etc/hosts")
     assert "127.0.0.1\tpi3 localhost" in hosts.splitlines()
 
 
@@ -123,6 +128,6 @@ def test_boot_tar_holds_boot(host):
 
 
 def test_stage4_tar_has_an_empty_sticky_tmp(host):
-    listing = host.check_output("tar -tvf /entropy/stage4s/stage4.tar tmp")
+    listing = host.check_output("tar -tvf /entropy/stage4s/stage4.tar ./tmp")
     assert listing.splitlines()[0].startswith("drwxrwxrwt 0/0")
     assert len(listing.splitlines()) == 1

@@ -1,0 +1,237 @@
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Export a container's file system as byte-stable tarballs, on the controller (documented in
+modules/rootfs_export.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import filecmp
+import hashlib
+import os
+import posixpath
+import shutil
+import tarfile
+import tempfile
+import time
+from urllib.parse import urlparse
+
+from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import (
+    DockerUnavailable, connect, find_image)
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import status
+from ansible_collections.kantoo.devkit.plugins.modules.rootfs_export import ARGUMENT_SPEC, MUTUALLY_EXCLUSIVE
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.rootfs import ExportError, Selection, repack
+
+DOCKER_CONNECTIONS = frozenset(("community.docker.docker", "community.docker.docker_api", "docker", "docker_api"))
+LOCAL_CONNECTIONS = frozenset(("local", "ansible.builtin.local", "ansible.legacy.local"))
+CHUNK = 1 << 20
+
+
+class ActionModule(ControllerAction):
+    _supports_check_mode = True
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC, mutually_exclusive=MUTUALLY_EXCLUSIVE)[1]
+        workdir = tempfile.mkdtemp(prefix="kantoo-export-")
+        client = created = None
+        try:
+            target = self._target(task_vars)
+            if target is None and not (args["container"] or args["image"]):
+                raise ExportError("nothing to export: the target is the controller; give container or image")
+            dests = [p for p in (args["dest"], args["boot_dest"]) if p]
+            selection = Selection(args["exclude"], args["include"], _overlay(args["overlay"]),
+                                  boot=bool(args["boot_dest"]), leave_out=dests)
+            client = connect(args["docker_host"])
+            source = args["container"] or target
+            if args["image"]:
+                if find_image(client, args["image"]) is None:
+                    raise ExportError("image '%s' does not exist" % args["image"])
+                # created, never started: its file system is the image's, plus Docker's init layer
+                source = created = client.api.create_container(args["image"], entrypoint=["/bin/true"])["Id"]
+            exported = os.path.join(workdir, "export.tar")
+            with open(exported, "wb") as out:
+                for chunk in client.api.export(source, chunk_size=CHUNK):
+                    out.write(chunk)
+            tarballs = self._export(client, target, args, exported, selection, workdir)
+        except ExportError as exc:
+            return dict(result, failed=True, msg="rootfs_export: %s" % exc)
+        except DockerUnavailable as exc:
+            return dict(result, failed=True, msg=str(exc))
+        except OSError as exc:
+            return dict(result, failed=True, msg="rootfs_export: %s" % exc)
+        except Exception as exc:  # an error answer of the engine (module_utils/engine.py)
+            if status(exc) is None:
+                raise
+            return dict(result, failed=True, msg="rootfs_export: docker refused a request of the export: %s"
+                        % getattr(exc, "explanation", exc))
+        finally:
+            if created:
+                # a leftover is only litter: it must not fail an export that is done
+                with contextlib.suppress(Exception):
+                    client.api.remove_container(created, v=True, force=True)
+            shutil.rmtree(workdir, ignore_errors=True)
+        return dict(result, changed=any(t["changed"] for t in tarballs), tarballs=tarballs)
+
+    def _target(self, task_vars):
+        """The target container's name, or None when the target is the controller."""
+        connection = {self._connection.transport, getattr(self._connection, "_load_name", None)}
+        if connection & LOCAL_CONNECTIONS:
+            return None
+        if not connection & DOCKER_CONNECTIONS:
+            raise ExportError("the export needs a Docker container target (connection community.docker.docker or "
+                              "community.docker.docker_api), or the controller (connection local); host '%s' is "
+                              "reached over %s" % (task_vars.get("inventory_hostname"), self._connection.transport))
+        name = task_vars.get("ansible_docker_host") or task_vars.get("ansible_host") or task_vars["inventory_hostname"]
+        return self._templar.template(name)
+
+    def _export(self, client, target, args, exported, selection, workdir):
+        places = {"root": _place(client, target, args["dest"], args["docker_host"])}
+        if args["boot_dest"]:
+            places["boot"] = _place(client, target, args["boot_dest"], args["docker_host"])
+        files = {}
+        for kind, (where, path) in places.items():
+            # on the host, beside the destination, so that replacing it is a rename
+            near = os.path.dirname(path) if where == "host" and not self._task.check_mode else workdir
+            if not os.path.isdir(near):
+                raise ExportError("directory %s does not exist" % near)
+            files[kind] = _Hashing(tempfile.NamedTemporaryFile(dir=near, prefix=".%s." % os.path.basename(path),
+                                                               delete=False))
+        try:
+            try:
+                counts = repack(exported, files, selection)
+            finally:
+                for out in files.values():
+                    out.close()
+            tarballs = []
+            for kind, (where, path) in places.items():
+                new = files[kind].name
+                dest = args["dest"] if kind == "root" else args["boot_dest"]
+                tarballs.append(dict(dest=dest, sha256=files[kind].digest.hexdigest(), size=os.path.getsize(new),
+                                     entries=counts[kind], written_to="%s:%s" % (where, path)))
+                if where == "host":
+                    changed = not (os.path.isfile(path) and filecmp.cmp(new, path, shallow=False))
+                    if changed and not self._task.check_mode:
+                        os.chmod(new, 0o644)
+                        os.replace(new, path)
+                else:
+                    changed = _differs_in_container(client, path, dest, new)
+                    if changed and not self._task.check_mode:
+                        _put(client, path, dest, new, workdir)
+                tarballs[-1]["changed"] = changed
+            return tarballs
+        finally:
+            for out in files.values():
+                if os.path.exists(out.name):
+                    os.unlink(out.name)
+
+
+def _overlay(overlay):
+    files = []
+    for item in overlay:
+        try:
+            mode = int(item["mode"], 8)
+        except ValueError:
+            raise ExportError("overlay %s: mode '%s' is not an octal number" % (item["path"], item["mode"]))
+        if not item["path"].startswith("/"):
+            raise ExportError("overlay: '%s' is not an absolute path" % item["path"])
+        files.append((item["path"], (item["content"].encode(), mode)))
+    return files
+
+
+def _local_engine(docker_host):
+    host = docker_host or os.environ.get("DOCKER_HOST") or "unix://"
+    return urlparse(host).scheme == "unix"
+
+
+def _place(client, container, dest, docker_host):
+    """('host', path) when dest can be written on this machine, else ('container', name) to put it there."""
+    if not posixpath.isabs(dest):
+        raise ExportError("'%s' is not an absolute path" % dest)
+    if container is None:
+        return "host", dest
+    mounts = [m for m in client.api.inspect_container(container).get("Mounts") or []
+              if dest == m["Destination"] or dest.startswith(m["Destination"].rstrip("/") + "/")]
+    if not mounts:
+        return "container", container
+    mount = max(mounts, key=lambda m: len(m["Destination"]))
+    if not mount.get("RW", True):
+        raise ExportError("%s is on a read-only mount of container '%s' (%s)" % (dest, container, mount["Destination"]))
+    host_path = os.path.join(mount["Source"], posixpath.relpath(dest, mount["Destination"]))
+    # the mount's source is a path of the engine's host: this machine's only when the engine runs here
+    if mount.get("Type") == "bind" and _local_engine(docker_host) and os.path.isdir(os.path.dirname(host_path)):
+        return "host", os.path.normpath(host_path)
+    return "container", container
+
+
+class _Chunks:
+    """A file-like reader of a stream of chunks."""
+
+    def __init__(self, chunks):
+        self._chunks, self._buffer = iter(chunks), b""
+
+    def read(self, size=-1):
+        while size < 0 or len(self._buffer) < size:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                break
+            self._buffer += chunk
+        data, self._buffer = (self._buffer, b"") if size < 0 else (self._buffer[:size], self._buffer[size:])
+        return data
+
+
+def _differs_in_container(client, container, dest, new):
+    try:
+        stream, stat = client.api.get_archive(container, dest, chunk_size=CHUNK)
+    except Exception as exc:  # of either client
+        if status(exc) == 404:
+            return True
+        raise
+    if stat.get("size") != os.path.getsize(new):
+        return True
+    with tarfile.open(fileobj=_Chunks(stream), mode="r|") as tar, open(new, "rb") as mine:
+        theirs = tar.extractfile(tar.next())
+        while True:
+            a, b = theirs.read(CHUNK), mine.read(CHUNK)
+            if a != b:
+                return True
+            if not a:
+                return False
+
+
+def _put(client, container, dest, new, workdir):
+    wrapped = os.path.join(workdir, "put.tar")
+    with tarfile.open(wrapped, "w", format=tarfile.PAX_FORMAT) as tar:
+        info = tar.gettarinfo(new, arcname=posixpath.basename(dest))
+        info.mode, info.uid, info.gid, info.uname, info.gname, info.mtime = 0o644, 0, 0, "", "", int(time.time())
+        with open(new, "rb") as data:
+            tar.addfile(info, data)
+    directory = posixpath.dirname(dest)
+    try:
+        with open(wrapped, "rb") as data:
+            client.api.put_archive(container, directory, data)
+    except Exception as exc:  # of either client
+        if status(exc) == 404:
+            raise ExportError("directory %s does not exist in container '%s'" % (directory, container))
+        raise
+    finally:
+        os.unlink(wrapped)
+
+
+class _Hashing:
+    """A file being written, and the digest of what was written to it."""
+
+    def __init__(self, out):
+        self._out, self.digest, self.name = out, hashlib.sha256(), out.name
+
+    def write(self, data):
+        self.digest.update(data)
+        return self._out.write(data)
+
+    def tell(self):
+        return self._out.tell()
+
+    def close(self):
+        self._out.close()
