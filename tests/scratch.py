@@ -50,14 +50,15 @@ def tags(client, os_name, stalk):
             if t.startswith(repository + ":")}
 
 
-def created_containers(client, since, images=None):
+def created_containers(client, since, images=None, os_name=None):
     """Containers created since a time.time(); the engine takes fractions of a second as 'seconds.nanos'.
-    images: only those started from these images (names, ids, or repository prefixes ending in '/'), since
-    other runs may share the engine."""
+    images: only those started from these images (names, ids, or repository prefixes ending in '/'); os_name:
+    only step containers of the test's own repositories; since other runs may share the engine."""
     events = client.events(since="%.9f" % since, until=int(time.time()) + 1, decode=True,
                            filters={"type": "container", "event": "create"})
-    return [e for e in events if images is None or any(
-        e.get("from") == i or (i.endswith("/") and e.get("from", "").startswith(i)) for i in images)]
+    return [e for e in events if (images is None or any(
+        e.get("from") == i or (i.endswith("/") and e.get("from", "").startswith(i)) for i in images)) and (
+        os_name is None or e["Actor"]["Attributes"].get("kantoo.devkit.repository", "").startswith(os_name + "/"))]
 
 
 def copy_task(dest, content):

@@ -116,14 +116,19 @@ def test_the_next_run_sweeps_what_a_dead_run_left_and_spares_a_live_run(client, 
     host = socket.gethostname()
     left = {}
     for name, run in (("dead", "%s:%d:1" % (host, dead.pid)), ("live", "%s:%d:%s" % (host, os.getpid(), start_time))):
-        left[name] = client.containers.run(fresh_base, ["sleep", "300"], detach=True, labels={
+        left[name] = client.containers.run(fresh_base, ["sleep", "300"], detach=True, name="kantoo-victim-last-" + name
+                                           + os_name[-8:], labels={
             "kantoo.devkit.stalk": "victim", "kantoo.devkit.step": "last", "kantoo.devkit.run": run,
             "kantoo.devkit.repository": repository})
+    # Docker gives a container the labels of its image: a step image must not name a run
+    left["user"] = client.containers.run("%s:last" % repository, ["sleep", "300"], detach=True)
     try:
         run = grow(tree)
         assert "changed=0" in run.stdout
         names = {c.name for c in step_containers(client, os_name)}
         assert left["dead"].name not in names, "a dead run's container is swept by a run with nothing to do"
         assert left["live"].name in names, "a live run's container is never touched"
+        assert left["user"].name in names, "nor one somebody started from a step image"
     finally:
-        left["live"].remove(force=True)
+        for name in ("live", "user"):
+            left[name].remove(force=True)

@@ -47,7 +47,7 @@ class ActionModule(ControllerAction):
                 play = [hostvars[h] for h in task_vars.get("ansible_play_hosts_all", [])
                         if "kantoo_repository" in hostvars[h]] or [stalk]
                 acquire(play, this_run(), wait=boolean(task_vars.get("kantoo_wait", True)), say=display.display)
-                sweep(client, {s["kantoo_repository"] for s in play})
+                sweep(client)
                 forget_finished_runs(stalk["kantoo_project_dir"])
                 forks, hosts = task_vars.get("ansible_forks", 0), task_vars.get("ansible_play_hosts_all", [])
                 if forks and len(hosts) > forks:

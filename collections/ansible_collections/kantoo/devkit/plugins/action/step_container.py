@@ -85,6 +85,8 @@ class ActionModule(ControllerAction):
             LABEL + ".tree": task_vars["kantoo_tree"],
             LABEL + ".stalk": task_vars["kantoo_stalk"],
             LABEL + ".step": args["step"],
+            # the image must not name the run: Docker would give that label to every container started from it
+            RUN_LABEL: "",
         }
         return dict(changed=True, name=container.name, parent_image_id=parent, key=key, labels=labels,
                     flattened=start_from != parent, log_file=log_file(task_vars, args["step"]))

@@ -94,6 +94,16 @@ def acquire(stalks, run, wait=True, say=None, poll=0.5):
                 say("%s: waiting for it to finish" % message)
                 said.add(holder["run"])
             time.sleep(poll)
+    _forget_stale_locks(directory)
+
+
+def _forget_stale_locks(directory):
+    """The locks of runs that are gone: one file per repository would otherwise stay forever."""
+    with _exclusive(directory):
+        for name in os.listdir(directory):
+            path = os.path.join(directory, name)
+            if name.endswith(".lock") and not alive((_read(path) or {}).get("run", "")):
+                os.unlink(path)
 
 
 # Within a run, sibling stalks grow at once; a child waits for its parent's marker.

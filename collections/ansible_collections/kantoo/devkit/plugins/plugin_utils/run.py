@@ -34,11 +34,14 @@ HOST = socket.gethostname()
 
 
 def _stat(pid):
-    """Start time (clock ticks since boot) and parent pid of a process, or None when there is no such process."""
+    """Start time (clock ticks since boot) and parent pid of a process, or None when there is no such process or
+    it has ended (a zombie, which its parent has not waited for yet, still has a start time)."""
     try:
         with open("/proc/%d/stat" % pid, encoding="utf-8", errors="replace") as handle:
             fields = handle.read().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
+        return None
+    if fields[0] in ("Z", "X"):
         return None
     return int(fields[19]), int(fields[1])
 
@@ -82,6 +85,14 @@ def describe(run):
     return "process %d%s (%s)" % (pid, where, command[:200])
 
 
+def _step_containers(client, label):
+    """Containers the runner started for steps: a container someone starts from a step image inherits its labels,
+    but not its name."""
+    return [c for c in client.api.containers(all=True, filters={"label": label})
+            if any(n.lstrip("/").startswith("kantoo-") for n in c.get("Names") or [])
+            and (c.get("Labels") or {}).get(DAEMON_LABEL) != "true"]
+
+
 def _remove(client, containers):
     for container in containers:
         try:
@@ -95,21 +106,13 @@ def remove_containers_of(client, run, repository=None):
     """The step containers of one run, or of one of its repositories (a daemonized step's stays: the seed's
     daemonize)."""
     labels = ["%s=%s" % (RUN_LABEL, run)] + (["%s=%s" % (REPOSITORY_LABEL, repository)] if repository else [])
-    containers = client.api.containers(all=True, filters={"label": labels})
-    _remove(client, [c for c in containers if (c.get("Labels") or {}).get(DAEMON_LABEL) != "true"])
+    _remove(client, _step_containers(client, labels))
 
 
-def sweep(client, repositories=()):
-    """Remove the step containers of every run that is gone, and those of the repositories this run holds the locks
-    of that name no run (made before runs were recorded)."""
-    leftovers = []
-    for container in client.api.containers(all=True, filters={"label": LABEL + ".stalk"}):
-        labels = container.get("Labels") or {}
-        if labels.get(DAEMON_LABEL) == "true":
-            continue
-        run = labels.get(RUN_LABEL)
-        if (run and not alive(run)) or (not run and labels.get(REPOSITORY_LABEL) in repositories):
-            leftovers.append(container)
+def sweep(client):
+    """Remove the step containers of every run that is gone."""
+    leftovers = [c for c in _step_containers(client, RUN_LABEL)
+                 if c["Labels"][RUN_LABEL] and not alive(c["Labels"][RUN_LABEL])]
     _remove(client, leftovers)
     return len(leftovers)
 
