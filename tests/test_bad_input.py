@@ -90,3 +90,25 @@ def test_no_docker_daemon_is_one_clear_message(tmp_path, os_name, fresh_base):
     assert proc.returncode != 0
     assert "cannot reach the Docker daemon" in proc.stdout and "Start it" in proc.stdout
     assert "Traceback" not in proc.stdout
+
+
+def test_role_arguments_are_checked_before_any_container_also_when_up_to_date(client, tmp_path, os_name, fresh_base):
+    make_role(tmp_path, "typed", {"only": [copy_task("/count", "{{ typed_count }}")]}, defaults={"typed_count": 3},
+              files={"meta/argument_specs.yml": """
+                  argument_specs:
+                    main:
+                      short_description: A role with a typed argument
+                      options:
+                        typed_count: {type: int, description: How many.}
+              """})
+    tree = make_tree(tmp_path, os_name, {"typed": {"DOCKER_INIT_IMG": fresh_base}})
+    grow(tree)  # up to date from here on: no role would run
+    for variable, spec in (("typed_count", tmp_path / "roles/typed/meta/argument_specs.yml"),
+                           ("stalk_max_layers", "roles/stalk/meta/argument_specs.yml")):
+        since = time.time()
+        proc = grow(tree, "-e", "%s=many" % variable, check=False)
+        assert proc.returncode != 0
+        assert "argument '%s' is of type str and we were unable to convert to int" % variable in proc.stdout
+        assert str(tree) in proc.stdout and str(spec) in proc.stdout
+        assert "Traceback" not in proc.stdout
+        assert created_containers(client, since, os_name=os_name) == []

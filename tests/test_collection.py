@@ -3,9 +3,9 @@
 import shutil
 import subprocess
 
-from conftest import BIN, PROJECT, playbook, run
+from conftest import BIN, PROJECT, run
 from scratch import tags, write
-from test_grow import SEED_LINES, step_lines
+from seed_output import SEED_LINES, step_lines
 
 COLLECTION = PROJECT / "collections/ansible_collections/kantoo/devkit"
 
@@ -53,12 +53,6 @@ def test_the_built_collection_grows_a_tree_outside_this_repository(client, tmp_p
     start = lines.index(SEED_LINES[0])
     assert lines[start:start + len(SEED_LINES)] == SEED_LINES
     assert "final" in tags(client, os_name, "hello_world")
-
-
-def test_a_wrong_variable_type_stops_with_ansibles_own_message(os_name, fresh_base, tmp_path):
-    proc = playbook("playbooks/hello_world.yml", "-e", "stalk_max_layers=many", check=False)
-    assert proc.returncode != 0
-    assert "stalk_max_layers" in proc.stdout and "unable to convert to int" in proc.stdout
 
 
 def test_every_plugin_documents_itself():

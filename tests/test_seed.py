@@ -10,7 +10,7 @@ import pytest
 
 from conftest import BIN, PROJECT, ansible_env, playbook, run
 from scratch import created_containers, tags, write
-from test_grow import SEED_LINES, step_lines
+from seed_output import SEED_LINES, step_lines
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.convert import convert, to_template, write_role
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError

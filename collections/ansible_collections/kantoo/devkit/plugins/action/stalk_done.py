@@ -22,6 +22,8 @@ class ActionModule(ControllerAction):
         except Exception as exc:  # no daemon, or an error answer of either client (module_utils/engine.py)
             if not isinstance(exc, DockerUnavailable) and status(exc) is None:
                 raise
+            if args["failed"]:  # the stalk's failure is reported already; the next run removes what is left
+                return dict(result, changed=False)
             return dict(failed=True, msg="could not remove the containers of %s: %s" % (task_vars["kantoo_stalk"], exc))
         finally:
             mark(task_vars["kantoo_project_dir"], run, task_vars["kantoo_stalk"], not args["failed"])

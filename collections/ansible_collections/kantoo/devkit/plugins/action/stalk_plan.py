@@ -14,6 +14,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import DockerUnavailable, connect, status
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.arguments import check_role_arguments
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import acquire, forget_finished_runs, wait_for
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import sweep, this_run
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import (
@@ -21,6 +22,7 @@ from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import (
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
 
 display = Display()
+STALK_ROLE = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", "roles", "stalk"))
 
 
 class ActionModule(ControllerAction):
@@ -43,6 +45,10 @@ class ActionModule(ControllerAction):
             produced = tree_outputs(tree)
             client = connect()
             if args["check_only"]:
+                # the arguments of the machinery's role and of the stalk's own, also when nothing will run
+                where = "%s: stalk '%s'" % (stalk["kantoo_tree_file"], stalk["kantoo_stalk"])
+                for role in [STALK_ROLE] + ([role_dir] if role_dir else []):
+                    check_role_arguments(role, task_vars, self._loader, self._templar, where)
                 # every stalk of the run, in one order: two runs of overlapping trees cannot each hold one
                 play = [hostvars[h] for h in task_vars.get("ansible_play_hosts_all", [])
                         if "kantoo_repository" in hostvars[h]] or [stalk]
@@ -70,6 +76,9 @@ class ActionModule(ControllerAction):
                 result.update(plan_stalk(client, stalk, stalk_source(stalk, role_dir, task_vars, produced),
                                          args["force"], self._task.check_mode), role_dir=role_dir,
                               role=stalk["kantoo_stalk"] if by_name else role_dir)
+                if self._task.check_mode:
+                    for line in result["creates"]:
+                        display.display("stalk '%s': %s" % (stalk["kantoo_stalk"], line))
         except (TreeError, DockerUnavailable) as exc:
             return dict(failed=True, msg=str(exc))
         except Exception as exc:  # an error answer of the engine, from either client (module_utils/engine.py)

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import os
+
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import (  # noqa: F401, one place for all
     DockerUnavailable, find_image, tag_image, unavailable)
 
@@ -37,4 +39,4 @@ def connect(docker_host=None, timeout=600):
         client.ping()
         return client
     except DockerException as exc:
-        raise unavailable(docker_host or "the default socket (or DOCKER_HOST)", exc)
+        raise unavailable(docker_host or os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock", exc)

@@ -101,7 +101,7 @@ def _listing(everything, filters):
 def connect(docker_host=None, timeout=600):
     """An Engine for a local socket or plain TCP; for TLS or SSH (DOCKER_TLS_VERIFY, ssh://) the SDK's client."""
     host = docker_host or os.environ.get("DOCKER_HOST") or "unix://" + DEFAULT_SOCKET
-    where = docker_host or "the default socket (or DOCKER_HOST)"
+    where = host
     url = urlparse(host)
     if url.scheme == "unix":
         engine = Engine(_UnixConnection(url.path, timeout))
