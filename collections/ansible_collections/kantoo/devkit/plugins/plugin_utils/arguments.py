@@ -19,7 +19,8 @@ from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeErro
 
 
 def _load(loader, path):
-    return (loader.load_from_file(path) or {}) if os.path.isfile(path) else {}
+    # trusted as Ansible trusts a role's own files: else its defaults' templates stay text and fail their types
+    return (loader.load_from_file(path, trusted_as_template=True) or {}) if os.path.isfile(path) else {}
 
 
 def check_role_arguments(role_dir, task_vars, loader, templar, where):
