@@ -1,12 +1,9 @@
-"""Incremental builds: what a change rebuilds, forcing, failures, interruptions, concurrent runs, deep chains."""
+"""Incremental builds: what a change rebuilds, forcing, failures, deep chains (interruptions and overlapping runs:
+test_kills.py, test_overlap.py)."""
 
 import json
-import os
-import signal
-import subprocess
 import time
 
-from conftest import BIN, ansible_env, PROJECT
 from scratch import copy_task, created_containers, deep_image, grow, make_role, make_tree, tags, write
 
 
@@ -97,34 +94,6 @@ def test_a_failed_step_moves_no_tag_keeps_its_file_system_and_the_next_run_resum
     assert "ok: cached" in resumed.stdout
     second = tags(client, os_name, "failing")
     assert second["ok"] == first["ok"] and second["final"] == second["boom"]
-
-
-def test_an_interrupted_run_leaves_nothing_behind_and_a_second_run_at_once_is_refused(client, tmp_path, os_name,
-                                                                                       fresh_base):
-    make_role(tmp_path, "slow", {"nap": [{"name": "Sleep", "ansible.builtin.command": "sleep 60",
-                                          "changed_when": False}]})
-    tree = make_tree(tmp_path, os_name, {"slow": {"DOCKER_INIT_IMG": fresh_base}})
-    first = subprocess.Popen([str(BIN / "ansible-playbook"), "playbooks/grow.yml", "-i", str(tree)], cwd=PROJECT,
-                             env=ansible_env(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                             start_new_session=True)
-    try:
-        deadline = time.time() + 60
-        while not client.containers.list(filters={"label": "kantoo.devkit.stalk=slow"}):
-            assert time.time() < deadline and first.poll() is None, "the step container never started"
-            time.sleep(0.2)
-        second = grow(tree, check=False)
-        assert second.returncode != 0
-        assert "tree 'tree' is being grown by another run (process %d" % first.pid in second.stdout
-    finally:
-        os.killpg(first.pid, signal.SIGKILL)
-        first.wait()
-    assert client.containers.list(filters={"label": "kantoo.devkit.stalk=slow"}), "the kill left its container"
-
-    write(tmp_path / "roles/slow/tasks/nap.yml", "- name: Nap briefly\n  ansible.builtin.command: sleep 0\n"
-          "  changed_when: false\n")
-    grow(tree)
-    assert not client.containers.list(all=True, filters={"label": "kantoo.devkit.stalk=slow"})
-    assert set(tags(client, os_name, "slow")) == {"initial", "nap", "final"}
 
 
 def test_a_chain_deeper_than_dockers_layer_limit_is_flattened(client, tmp_path, os_name, fresh_base):

@@ -101,7 +101,7 @@ def _spellings(value, depth=3):
     """The value and its spellings, escaped up to depth times over (a quoted env value in a quoted command
     in a repr'd list: the command line that -vvv shows)."""
     forms = {value}
-    for _ in range(depth):
+    for _round in range(depth):
         forms |= {escape(form) for form in forms for escape in ESCAPES}
     return [form for form in forms if len(form) >= MIN_LENGTH]
 
@@ -145,14 +145,17 @@ def mask_display(redactor):
         if getattr(original, "kantoo_redactor", None) is not None:
             original.kantoo_redactor[0] = redactor  # a second callback instance in the same process
             continue
-        holder = [redactor]
+        setattr(Display, name, _masking(original, [redactor]))
 
-        def masked(self, msg, *args, _original=original, _holder=holder, **kwargs):
-            return _original(self, _holder[0](msg), *args, **kwargs)
 
-        functools.update_wrapper(masked, original)
-        masked.kantoo_redactor = holder
-        setattr(Display, name, masked)
+def _masking(original, holder):
+    """original with its message redacted by holder[0], which a later callback instance may replace."""
+    def masked(self, msg, *args, **kwargs):
+        return original(self, holder[0](msg), *args, **kwargs)
+
+    functools.update_wrapper(masked, original)
+    masked.kantoo_redactor = holder
+    return masked
 
 
 def project_key(project_dir):
