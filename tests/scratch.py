@@ -43,9 +43,9 @@ def grow(tree, *args, check=True, **env):
     return playbook("playbooks/grow.yml", "-i", tree, *args, check=check, **env)
 
 
-def tags(client, os_name, stalk):
+def tags(client, os_name, stalk, arch="amd64", subarch="bookworm"):
     """tag -> image id of one stalk's repository."""
-    repository = "%s/amd64/bookworm/%s" % (os_name, stalk)
+    repository = "%s/%s/%s/%s" % (os_name, arch, subarch, stalk)
     return {t.rsplit(":", 1)[1]: i.id for i in client.images.list(repository) for t in i.tags
             if t.startswith(repository + ":")}
 

@@ -3,12 +3,13 @@
 import json
 import re
 import shlex
+import time
 
 import docker
 import pytest
 
 from conftest import playbook, run
-from scratch import copy_task, grow, make_role, make_tree, tags, write
+from scratch import copy_task, created_containers, grow, make_role, make_tree, tags, write
 
 
 def project(tmp_path, os_name, base):
@@ -45,6 +46,19 @@ def test_prune_removes_the_stalk_and_its_descendants_and_keeps_artifacts(client,
 
     unknown = playbook("playbooks/prune.yml", "-i", tree, "-e", "stalk=nope", check=False)
     assert unknown.returncode != 0 and "Name a stalk of the inventory with -e stalk=<name>" in unknown.stdout
+
+
+def test_prune_of_one_stalk_only_keeps_its_descendants(client, tmp_path, os_name, fresh_base):
+    tree = project(tmp_path, os_name, fresh_base)
+    grow(tree)
+    p1, p2 = tags(client, os_name, "p1"), tags(client, os_name, "p2")
+    playbook("playbooks/prune.yml", "-i", tree, "-e", "stalk=p1", "-e", "prune_descendants=false")
+    assert tags(client, os_name, "p1") == {}
+    assert tags(client, os_name, "p2") == p2, "the children keep their images, and the parent's they are built on"
+    since = time.time()
+    grow(tree)
+    assert tags(client, os_name, "p1") == p1, "the kept images are found in the cache again"
+    assert created_containers(client, since, os_name=os_name) == []
 
 
 def test_shell_prints_the_command_with_the_stalks_mounts_and_env(tmp_path, os_name, fresh_base):

@@ -17,6 +17,10 @@ description:
     left by an interrupted run, then walks the steps and reuses each one whose cache key labels an image.
   - A step's cache key is a digest of its parent image id and of its inputs; its task file, the role's files,
     defaults and vars that it names, the tree variables it names, and the stalk's container settings.
+  - A step is taken by its tag instead of run, and must have one, when the stalk's node sets C(pretend) (every
+    step) or C(skip_until) (the steps before it), when its exec plugin sets C(skip), or when the play's
+    C(kantoo_skip) names it (C(<step>) or C(<stalk>:<step>), a list or comma-separated); C(-e kantoo_pretend=true)
+    pretends in every stalk. The next step starts from that tag's image.
   - With O(check_only), only validates what can be known before any container starts, and says whether the
     stalk is up to date, moving no tag and removing nothing.
 options:
@@ -80,6 +84,11 @@ container:
   description: Options and mounts of the step containers.
   returned: unless check_only
   type: dict
+creates:
+  description: The stalk's rw directories that do not exist yet and that its first container makes, as sentences.
+  returned: unless check_only
+  type: list
+  elements: str
 up_to_date:
   description:
     - Whether growing the stalk would neither run a step nor move a tag, as far as its own images tell; a stalk

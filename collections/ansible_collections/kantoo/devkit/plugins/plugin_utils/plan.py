@@ -15,6 +15,7 @@ import os
 
 import yaml
 from ansible import constants as C
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import find_image, status, tag_image
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import (
@@ -177,7 +178,7 @@ def seed_source(stalk, container):
     extras = [{"interpreter": step["interpreter"], "script": step["script"], "env": step["env"],
                "daemonize": step["daemonize"]} for step in seed["steps"]]
     return {"mode": "seed", "steps": [step["name"] for step in seed["steps"]], "components": components,
-            "extras": extras}
+            "extras": extras, "skip": [step["name"] for step in seed["steps"] if step["skip"]]}
 
 
 def stalk_source(stalk, role_dir, task_vars, produced=frozenset()):
@@ -253,7 +254,51 @@ def check_stalk(client, stalk, sourced, tree_repositories, force=None):
         raise TreeError("%s: stalk '%s': its initial image '%s' does not exist; make it first, for example with "
                         "'make setup' (role kantoo.devkit.base_image)" % (stalk["kantoo_tree_file"],
                                                                           stalk["kantoo_stalk"], initial))
+    for step, why in reused_by_tag(stalk, sourced[0]).items():
+        tagged_image(client, stalk, step, why)
     return {"steps": steps, "up_to_date": up_to_date(client, stalk, sourced, force)}
+
+
+def reused_by_tag(stalk, source):
+    """The steps that are not run but taken by their tag, each with the reason: pretend, skip_until, or a
+    plugin's skip (the seed's rule: a skipped step's image is the one the next step starts from)."""
+    steps = source["steps"]
+    skip_until = stalk.get("kantoo_skip_until") or ""
+    if pretending(stalk):
+        why = dict.fromkeys(steps, "pretend is set")
+    else:
+        why = dict.fromkeys(steps[:steps.index(skip_until)] if skip_until in steps else [],
+                            "skip_until is '%s'" % skip_until)
+    for step in source.get("skip", ()):
+        why.setdefault(step, "plugins.%s.skip is true in %s" % (step, stalk.get("kantoo_manifest")))
+    skips = stalk.get("kantoo_skip") or ()
+    for item in skips.split(",") if isinstance(skips, str) else skips:  # -e kantoo_skip=<step>,<stalk>:<step>
+        name, step = item.strip().split(":", 1) if ":" in item else (stalk["kantoo_stalk"], item.strip())
+        if name == stalk["kantoo_stalk"] and step in steps:
+            why.setdefault(step, "kantoo_skip names it")
+    return why
+
+
+def pretending(stalk):
+    """The node's pretend, or -e kantoo_pretend=true (a string) for every stalk of the run."""
+    return boolean(stalk.get("kantoo_pretend") or False, strict=False)
+
+
+def will_create(container):
+    """The rw directories of the stalk's mounts that do not exist yet: its first container makes them."""
+    return ["directory %s (mounted at %s) does not exist yet; it will be created when the stalk's first container "
+            "starts" % (mount["source"], mount["target"])
+            for mount in container["mounts"] if not mount["read_only"] and not os.path.exists(mount["source"])]
+
+
+def tagged_image(client, stalk, step, why):
+    """The image a step reused by tag has, or stop saying how to get one."""
+    found = find_image(client, "%s:%s" % (stalk["kantoo_repository"], step))
+    if found is None:
+        raise TreeError("%s: stalk '%s': %s, but step '%s' has no image %s:%s yet; build it first (run once "
+                        "without that)" % (stalk["kantoo_tree_file"], stalk["kantoo_stalk"], why, step,
+                                           stalk["kantoo_repository"], step))
+    return found
 
 
 def plan_stalk(client, stalk, sourced, force=None, dry=False):
@@ -270,29 +315,28 @@ def plan_stalk(client, stalk, sourced, force=None, dry=False):
 
     initial = stalk["kantoo_initial_image"]
     image = initial_id = find_image(client, initial)
-    if image is None:
+    if image is None and dry and stalk.get("kantoo_parent"):
+        # check mode: the parent would build it first, so every step not taken by tag would be built too
+        image = "%s (not built yet)" % initial
+    elif image is None:
         hint = ("build its parent '%s' first" % stalk["kantoo_parent"] if stalk.get("kantoo_parent")
                 else "make it first, for example with 'make setup' (kantoo.devkit.base_image)")
         raise TreeError("%s: its initial image '%s' does not exist; %s" % (where, initial, hint))
-    retag(client, image, repository, "initial")
+    else:
+        retag(client, image, repository, "initial")
 
-    skip_until = stalk.get("kantoo_skip_until") or ""
-    reuse_tags = steps.index(skip_until) if skip_until else (len(steps) if stalk.get("kantoo_pretend") else 0)
+    by_tag = reused_by_tag(stalk, source)
     first_forced = forced_from(force, name, steps)
-    done, todo, explain, images = [], [], [], {}
+    # parent: what the next step to run starts from, the image found last or the tag the step before commits
+    done, todo, explain, images, parent = [], [], [], {}, image
     for number, (step, parts, extra) in enumerate(zip(steps, components, source["extras"])):
         digest = sha256(json.dumps(parts, sort_keys=True))
-        if todo:
-            todo.append(dict(extra, name=step, digest=digest, inputs=parts))
+        if step in by_tag:
+            found = tagged_image(client, stalk, step, by_tag[step])
+            explain.append("%s: reused by tag (%s)" % (step, by_tag[step]))
+        elif todo and parent == "%s:%s" % (repository, todo[-1]["name"]):
+            found = None
             explain.append("%s: rebuilt, after an earlier step" % step)
-            continue
-        if number < reuse_tags:
-            found = find_image(client, "%s:%s" % (repository, step))
-            if found is None:
-                why = "pretend is set" if stalk.get("kantoo_pretend") else "skip_until is '%s'" % skip_until
-                raise TreeError("%s: %s, but step '%s' has no image %s:%s yet; build it first"
-                                % (where, why, step, repository, step))
-            explain.append("%s: reused by tag (%s)" % (step, "pretend" if stalk.get("kantoo_pretend") else "skip_until"))
         elif number >= first_forced:
             found = None
             explain.append("%s: forced" % step)
@@ -301,26 +345,24 @@ def plan_stalk(client, stalk, sourced, force=None, dry=False):
             explain.append("%s: cached" % step if found else "%s: rebuilt, %s" % (
                 step, explain_miss(client, "%s:%s" % (repository, step), parts, image)))
         if found is None:
-            todo.append(dict(extra, name=step, digest=digest, inputs=parts))
+            todo.append(dict(extra, name=step, digest=digest, inputs=parts, parent=parent))
+            parent = "%s:%s" % (repository, step)
             continue
         retag(client, found, repository, step)
-        image = images[step] = found
+        image = parent = images[step] = found
         done.append(step)
-    if not todo:
+    if parent == image:  # the last step is not run: final is known now
         retag(client, image, repository, "final")
-    # The first step to run starts from the last image found, the next ones from the tag the previous one commits.
-    for number, item in enumerate(todo):
-        item["parent"] = image if number == 0 else "%s:%s" % (repository, todo[number - 1]["name"])
     return {"mode": source["mode"], "steps": steps, "cached": done, "todo": todo, "image": image,
             "container": container, "last_step": steps[-1], "explain": explain,
-            "initial_image": initial_id, "images": images}
+            "initial_image": initial_id, "images": images, "creates": will_create(container) if todo else []}
 
 
 def up_to_date(client, stalk, sourced, force=None):
     """True when growing the stalk would neither run a step nor move a tag: every step is in the cache and its
     tag, initial and final already point at the images the cache names.  A stalk that reuses steps by tag
     (pretend, skip_until) or whose initial image is still to be built is never up to date."""
-    if stalk.get("kantoo_pretend") or stalk.get("kantoo_skip_until"):
+    if pretending(stalk) or stalk.get("kantoo_skip_until"):
         return False
     if find_image(client, stalk["kantoo_initial_image"]) is None:
         return False

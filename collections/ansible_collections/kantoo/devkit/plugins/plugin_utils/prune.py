@@ -63,8 +63,12 @@ def prune_stalk(client, stalk, repository, tree_repositories=None):
         except NotFound:  # gone with a child already
             pass
         except APIError as exc:
-            if exc.status_code != 409:  # 409: another tree built on it; it stays for that tree
+            if exc.status_code != 409:
                 raise
+            # 409: images are built on it (another tree's, or the stalk's children when they are kept):
+            # it stays for them, without the stalk's names
+            for tag in ours:
+                client.api.remove_image(tag)
     for image, tag in _own_tags(client, repository):  # tags on images made by something else
         if tag not in removed and tag not in kept:
             _untag(client, image, tag, tree_repositories, removed, kept)

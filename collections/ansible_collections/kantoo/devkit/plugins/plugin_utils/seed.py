@@ -11,6 +11,7 @@
 - A file plugin (text:, or path: to a file) is {VAR}-substituted when that works, else taken as it is,
   and mounted at bind (default /entropy/plugins/<name>), read-only unless mode says otherwise.
 - A plugin whose path: is a directory is a directory mount (see container.directory_mounts).
+- skip: true on an exec plugin: its step is not run, its image is taken by its tag (see plan.reused_by_tag).
 Every exec and file plugin is mounted in every step's container, as in the seed.
 """
 
@@ -74,7 +75,12 @@ def substitute(text, variables, name, where, strict):
 
 
 def is_directory_plugin(plugin, project):
-    return "path" in plugin and os.path.isdir(os.path.join(project, str(plugin["path"])))
+    """A path: that is a directory, or that does not exist yet: container.directory_mounts makes an rw one when
+    the first container starts and stops on a read-only one that nothing makes."""
+    if "path" not in plugin:
+        return False
+    path = os.path.join(project, str(plugin["path"]))
+    return os.path.isdir(path) or (not plugin.get("exec") and not os.path.exists(path))
 
 
 def seed_stalk(manifest, config, project, render_dir):
@@ -101,7 +107,8 @@ def seed_stalk(manifest, config, project, render_dir):
                 text = substitute(text, variables, name, where, strict=True)
             target = PLUGIN_DIR + name
             steps.append({"name": name, "interpreter": program, "script": target, "env": variables,
-                          "daemonize": bool(plugin.get("daemonize")), "digest": sha256(text)})
+                          "daemonize": bool(plugin.get("daemonize")), "skip": bool(plugin.get("skip")),
+                          "digest": sha256(text)})
             mode = "ro"
         else:
             text = substitute(text, variables, name, where, strict=False)
