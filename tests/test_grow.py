@@ -78,17 +78,6 @@ def test_a_tree_becomes_a_chain_of_images_and_a_rerun_does_nothing(client, tree,
     assert started  # the durations are measured by bench/, not here
 
 
-def test_kantoo_tree_stops_before_any_container_with_a_clear_message(client):
-    since = time.time()
-    proc = playbook("playbooks/kantoo.yml", check=False)
-    assert proc.returncode != 0
-    # The Raspberry Pi firmware is the user's to provide; the message names the manifest and what to do.
-    assert "stalks/stage4/stage4.hjson: plugins.rpi.path 'sab_workspace/rpi' does not exist" in proc.stdout
-    assert "create it, fix the path" in proc.stdout
-    assert "Traceback" not in proc.stdout
-    assert created_containers(client, since) == []
-
-
 def test_steps_share_the_hosts_network_unless_their_stalk_asks_for_its_own(client, tmp_path, os_name, fresh_base):
     """A network namespace of its own costs a container half its start; the stalk can still ask for one."""
     namespace = [{"name": "Read the network namespace", "ansible.builtin.command": "readlink /proc/self/ns/net",

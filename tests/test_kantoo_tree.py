@@ -106,3 +106,15 @@ def test_a_real_stage3_and_real_firmware_are_left_alone(client, tmp_path, os_nam
     assert client.images.get(stage3 + ":initial").id == client.images.get(fresh_base).id
     assert [p.name for p in (tmp_path / "sab_workspace" / "rpi").iterdir()] == ["firmware"]
     assert firmware.read_text() == "a real kernel"
+
+
+def test_without_stand_ins_the_missing_firmware_stops_before_any_container(client, tmp_path, os_name):
+    tree = kantoo_tree(tmp_path, os_name)
+    since = time.time()
+    proc = playbook("playbooks/kantoo.yml", "-i", tree, "-e", "kantoo_standin=false", check=False)
+    assert proc.returncode != 0
+    # The Raspberry Pi firmware is the user's to provide; the message names the manifest and what to do.
+    assert "stalks/stage4/stage4.hjson: plugins.rpi.path 'sab_workspace/rpi' does not exist" in proc.stdout
+    assert "create it, fix the path" in proc.stdout
+    assert "Traceback" not in proc.stdout
+    assert created_containers(client, since, os_name=os_name) == []
