@@ -136,3 +136,18 @@ def test_a_stalk_writes_artifacts_to_a_host_directory_and_a_reader_rebuilds_when
     assert second["read"] != first["read"]
     out = client.containers.run(second["final"], ["cat", "/installed"], entrypoint=[], remove=True)
     assert out == b"2"
+
+
+def test_another_checkout_writes_its_own_artifacts_instead_of_reusing_a_step_that_wrote_elsewhere(
+        tmp_path, os_name, fresh_base):
+    """The images of a step are shared, but what it wrote to a host directory is not in them."""
+    trees = []
+    for checkout in ("one", "two"):
+        project = tmp_path / checkout
+        make_role(project, "producer", {"make": [copy_task("/artifacts/package", "made")]})
+        write(project / "stalks/producer/producer.hjson",
+              json.dumps({"plugins": {"out": {"path": "work/artifacts", "bind": "/artifacts", "mode": "rw"}}}))
+        trees.append(make_tree(project, os_name, {"producer": {"DOCKER_INIT_IMG": fresh_base}}))
+    for tree in trees:
+        grow(tree)
+        assert (tree.parent / "work/artifacts/package").read_text() == "made"

@@ -140,9 +140,12 @@ def unset_variables(stalk):
 
 
 def _container_digest(stalk, container):
+    # A step's image does not hold what it wrote to a read-write mount: the same step of another checkout (another
+    # artifacts directory, empty) must run again, so the host directory it writes to is one of its inputs.
     config = {"options": container["options"],
               "env": hashed(stalk.get("kantoo_env") or {}, stalk["kantoo_project_dir"]),
-              "mounts": [(m["target"], m["read_only"]) for m in container["mounts"]]}
+              "mounts": [(m["target"], m["read_only"]) + (() if m["read_only"] else (m["source"],))
+                         for m in container["mounts"]]}
     return sha256(json.dumps(config, sort_keys=True, default=str))
 
 
