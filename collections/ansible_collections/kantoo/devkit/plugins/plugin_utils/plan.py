@@ -17,11 +17,10 @@ import yaml
 from ansible import constants as C
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import find_image, status, tag_image
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import find_image, tag_image
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import (
     LABEL, container_options, directory_mounts, listing, sysroot_mounts)
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import RoleInputs, hashed, sha256
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import alive
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.seed import seed_stalk
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, check_step_name, load_manifest
 
@@ -227,18 +226,6 @@ def forced_from(force, stalk, steps):
         if name == stalk:
             return steps.index(step) if step in steps else 0
     return len(steps)
-
-
-def remove_leftovers(client, stalk):
-    """Containers of this stalk that no live run's step runs in: they hold nothing a tag points at."""
-    for container in client.api.containers(all=True, filters={"label": "%s.stalk=%s" % (LABEL, stalk)}):
-        run = container["Labels"].get(LABEL + ".run")
-        if container["Labels"].get(LABEL + ".daemon") != "true" and not (run and alive(run)):
-            try:
-                client.api.remove_container(container["Id"], v=True, force=True)
-            except Exception as exc:  # of either client (see module_utils/engine.py)
-                if status(exc) not in (404, 409):  # gone, or being removed already
-                    raise
 
 
 def check_stalk(client, stalk, sourced, tree_repositories, force=None):

@@ -109,6 +109,14 @@ def remove_containers_of(client, run, repository=None):
     _remove(client, _step_containers(client, labels))
 
 
+def remove_leftovers(client, stalk):
+    """Before a prune: every container of the stalk, a container started from one of its images included, unless
+    a live run's step runs in it or it is a daemonized step's."""
+    containers = client.api.containers(all=True, filters={"label": "%s.stalk=%s" % (LABEL, stalk)})
+    _remove(client, [c for c in containers if (c.get("Labels") or {}).get(DAEMON_LABEL) != "true"
+                     and not alive((c.get("Labels") or {}).get(RUN_LABEL) or "")])
+
+
 def sweep(client):
     """Remove the step containers of every run that is gone."""
     leftovers = [c for c in _step_containers(client, RUN_LABEL)
