@@ -18,7 +18,8 @@ from ansible_collections.kantoo.devkit.plugins.plugin_utils.arguments import che
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import acquire, forget_finished_runs, wait_for
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import sweep, this_run
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import (
-    check_stalk, plan_stalk, stalk_source, steps_source, tree_outputs)
+    check_stalk, plan_stalk, stalk_source, tree_outputs)
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.role import steps_source
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
 
 display = Display()

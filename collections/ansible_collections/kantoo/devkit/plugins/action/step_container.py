@@ -13,11 +13,12 @@ import time
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import (
     APIError, DockerUnavailable, connect, find_image)
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import LABEL, remove_container, start_container
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import remove_container, start_container
 from ansible_collections.kantoo.devkit.plugins.module_utils.flatten import flattened, layer_count
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import (
-    INPUTS_LABEL, KEY_LABEL, REPOSITORY_LABEL, cache_key)
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import RUN_LABEL, start_watcher, this_run
+from ansible_collections.kantoo.devkit.plugins.module_utils.names import (
+    INPUTS_LABEL, KEY_LABEL, REPOSITORY_LABEL, RUN_LABEL, STALK_LABEL, STEP_LABEL, TREE_LABEL)
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import cache_key
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import start_watcher, this_run
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import log_dir
 
 ARGUMENT_SPEC = dict(
@@ -82,9 +83,9 @@ class ActionModule(ControllerAction):
             KEY_LABEL: key,
             INPUTS_LABEL: json.dumps(dict(args["inputs"], parent=parent), sort_keys=True),
             REPOSITORY_LABEL: task_vars["kantoo_repository"],
-            LABEL + ".tree": task_vars["kantoo_tree"],
-            LABEL + ".stalk": task_vars["kantoo_stalk"],
-            LABEL + ".step": args["step"],
+            TREE_LABEL: task_vars["kantoo_tree"],
+            STALK_LABEL: task_vars["kantoo_stalk"],
+            STEP_LABEL: args["step"],
             # the image must not name the run: Docker would give that label to every container started from it
             RUN_LABEL: "",
         }

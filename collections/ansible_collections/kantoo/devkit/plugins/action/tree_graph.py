@@ -13,7 +13,8 @@ import subprocess
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import DockerUnavailable, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.graph import last_run, tree_dot
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import stalk_source, steps_source
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import stalk_source
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.role import steps_source
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, log_dir
 
 

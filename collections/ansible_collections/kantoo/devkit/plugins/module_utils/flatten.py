@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 
-LABEL = "kantoo.devkit"  # the prefix of the collection's image labels
-
-FLATTENED_LABEL = LABEL + ".flattened-from"
+from ansible_collections.kantoo.devkit.plugins.module_utils.names import FLATTENED_LABEL
 
 
 def layer_count(client, image_id):

@@ -12,6 +12,7 @@ import subprocess
 import uuid
 
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import status
+from ansible_collections.kantoo.devkit.plugins.module_utils.names import DAEMON_LABEL, STALK_LABEL, STEP_LABEL
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
 
 # containers.run arguments the runner sets itself, accepted and ignored: a step container is kept alive by a
@@ -41,7 +42,6 @@ UNSUPPORTED_OPTIONS = dict({
                    _SERVICE))
 # The SDK's name for the network mode: containers.run(network=...) sets network_mode.
 ALIASES = {"network": "network_mode"}
-LABEL = "kantoo.devkit"
 # Options that need a network namespace of the container's own; without any, a step shares the host's network.
 OWN_NETWORK_OPTIONS = frozenset(("network_mode", "hostname", "domainname", "dns", "dns_opt", "dns_search",
                                  "extra_hosts", "mac_address", "network_disabled"))
@@ -145,9 +145,9 @@ def start_container(client, image, stalk, step, options, mounts, daemon=False, o
     for mount in mounts:
         if not mount["read_only"]:
             os.makedirs(mount["source"], exist_ok=True)
-    labels = dict({LABEL + ".stalk": stalk, LABEL + ".step": step}, **(owner or {}))
+    labels = dict({STALK_LABEL: stalk, STEP_LABEL: step}, **(owner or {}))
     if daemon:
-        labels[LABEL + ".daemon"] = "true"
+        labels[DAEMON_LABEL] = "true"
     return client.containers.run(
         image, entrypoint=["/bin/sh"], tty=True, detach=True,
         name="kantoo-%s-%s-%s" % (stalk, step, uuid.uuid4().hex[:8]),

@@ -11,7 +11,7 @@ root stalk's ':initial' is often the only name of its base image (an imported st
 from __future__ import annotations
 
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import APIError, NotFound
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import REPOSITORY_LABEL
+from ansible_collections.kantoo.devkit.plugins.module_utils.names import REPOSITORY_LABEL
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import remove_leftovers
 
 KEPT = "%s: kept, since it is the only name of an image this tree did not build (a base image); remove it with " \

@@ -25,11 +25,8 @@ import socket
 import time
 
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import DockerUnavailable, connect, status
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import LABEL
+from ansible_collections.kantoo.devkit.plugins.module_utils.names import DAEMON_LABEL, REPOSITORY_LABEL, RUN_LABEL, STALK_LABEL
 
-RUN_LABEL = LABEL + ".run"
-DAEMON_LABEL = LABEL + ".daemon"
-REPOSITORY_LABEL = LABEL + ".repository"
 HOST = socket.gethostname()
 
 
@@ -112,7 +109,7 @@ def remove_containers_of(client, run, repository=None):
 def remove_leftovers(client, stalk):
     """Before a prune: every container of the stalk, a container started from one of its images included, unless
     a live run's step runs in it or it is a daemonized step's."""
-    containers = client.api.containers(all=True, filters={"label": "%s.stalk=%s" % (LABEL, stalk)})
+    containers = client.api.containers(all=True, filters={"label": "%s=%s" % (STALK_LABEL, stalk)})
     _remove(client, [c for c in containers if (c.get("Labels") or {}).get(DAEMON_LABEL) != "true"
                      and not alive((c.get("Labels") or {}).get(RUN_LABEL) or "")])
 

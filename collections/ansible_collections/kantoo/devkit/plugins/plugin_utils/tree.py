@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import re
 
+from ansible_collections.kantoo.devkit.plugins.module_utils.names import FAILED_SUFFIX, repository_prefix
+
 try:
     import hjson
 except ImportError:  # reported by load_hjson, so that the message says what to do
@@ -39,7 +41,6 @@ REFERENCE_RE = re.compile(r"^(?P<name>(?:%s/)?%s(?:/%s)*)(?::%s)?(?:@%s)?$"
                           % (_DOMAIN, _COMPONENT, _COMPONENT, _TAG, _DIGEST))
 TAGGED_RE = re.compile(r"(?::%s|@%s)$" % (_TAG, _DIGEST))
 # A step's name is a tag, and so is '<step>-failed', the tag of its failure: 128 - len('-failed') characters at most.
-FAILED_SUFFIX = "-failed"
 STEP_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,%d}$" % (127 - len(FAILED_SUFFIX)))
 
 
@@ -186,10 +187,6 @@ def image_reference(value, variables):
     if "/" in value:
         return value
     return "%s/%s" % (repository_prefix(variables), value)
-
-
-def repository_prefix(variables):
-    return "/".join(str(variables[k]) for k in ("OS", "ARCH", "SUBARCH"))
 
 
 def ancestors_of(parent, stalks):
