@@ -1,24 +1,13 @@
-"""The stalker inventory plugin on tree files: precedence, order, initial images, errors."""
+"""The stalker inventory plugin on tree files, read and through ansible-inventory: order, initial images,
+groups, errors. How a tree's variables are read is plugin_utils/test_tree.py."""
 
 import json
-import textwrap
 
 import pytest
 
-from conftest import BIN, run
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, read_tree
 
 ARCH = 'architecture: {"OS": "os", "ARCH": "arch", "SUBARCH": "sub"}\n'
-
-
-def write(path, text):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text))
-    return path
-
-
-def inventory(*args):
-    return run([str(BIN / "ansible-inventory")] + [str(a) for a in args], check=False)
 
 
 @pytest.fixture
@@ -27,30 +16,13 @@ def project(tmp_path):
     return tmp_path
 
 
-def test_precedence_stalk_file_then_architecture_paths_globals_ancestors_node(project):
-    write(project / "stalks/child/child.hjson", """
-        {"A": "stalk", "B": "stalk", "C": "stalk", "D": "stalk", "E": "stalk", "F": "stalk", "ONLY_STALK": "kept"}
-    """)
-    tree = write(project / "trees/t/t.hjson", """
-        {
-          architecture: {"OS": "os", "ARCH": "arch", "SUBARCH": "sub", "B": "arch", "C": "arch", "D": "arch",
-                         "E": "arch", "F": "arch"}
-          paths: {"C": "paths", "D": "paths", "E": "paths", "F": "paths"}
-          globals: {"D": "globals", "E": "globals", "F": "globals"}
-          stalks: {
-            parent: {"E": "parent", "F": "parent", "child": {"F": "child"}}
-          }
-        }
-    """)
-    _, stalks = read_tree(str(tree))
-    child = stalks[1]["variables"]
-    assert [child[k] for k in "ABCDEF"] == ["stalk", "arch", "paths", "globals", "parent", "child"]
-    assert child["ONLY_STALK"] == "kept"
-    assert stalks[0]["variables"]["F"] == "parent", "a child's value must not reach its parent"
-    assert stalks[0]["project_dir"] == str(project), "the project is the nearest ancestor holding stalks/"
+@pytest.fixture
+def inventory(ansible):
+    """ansible-inventory with the stalker plugin."""
+    return lambda *args: ansible("ansible-inventory", *args)
 
 
-def test_order_initial_images_and_groups(project):
+def test_order_initial_images_and_groups(project, write, inventory):
     tree = write(project / "tree.hjson", ARCH + """
         stalks: {
           root: {
@@ -107,7 +79,7 @@ def test_order_initial_images_and_groups(project):
      "DOCKER_INIT_IMG 'Kantoo/Debian:bookworm' is not a valid Docker image reference"),
     (ARCH + 'stalks: {"a": {"DOCKER_INIT_IMG": "x..y:final"}}', "is not a valid Docker image reference (os/arch/sub/x..y"),
 ])
-def test_bad_trees_get_one_clear_message(project, text, expected):
+def test_bad_trees_get_one_clear_message(project, write, inventory, text, expected):
     tree = write(project / "bad.hjson", text)
     with pytest.raises(TreeError, match=expected.replace("(", r"\(").replace(")", r"\)")) as error:
         read_tree(str(tree))
@@ -118,35 +90,9 @@ def test_bad_trees_get_one_clear_message(project, text, expected):
     assert "Traceback" not in proc.stdout
 
 
-def test_stalk_names_are_unique_across_trees(project):
+def test_stalk_names_are_unique_across_trees(project, write, inventory):
     first = write(project / "one.hjson", ARCH + 'stalks: {"same": {}}')
     second = write(project / "two.hjson", ARCH + 'stalks: {"same": {}}')
     proc = inventory("-i", first, "-i", second, "--list")
     assert proc.returncode != 0
     assert "stalk 'same' is also defined in %s" % first in proc.stdout
-
-
-def test_the_project_inventory_has_both_trees():
-    proc = inventory("--graph")
-    assert proc.returncode == 0, proc.stdout
-    assert "@hello_world_tree:" in proc.stdout and "@kantoo_tree:" in proc.stdout
-    assert "@build_binaries_descendants:" in proc.stdout
-
-
-def test_an_all_caps_key_is_a_variable_whatever_its_value(project):
-    tree = write(project / "tree.hjson", ARCH + """
-        stalks: {"a": {"MY_VAR": {"k": "v"}, "LIST": [1, 2], "b": {}}}
-    """)
-    _, stalks = read_tree(str(tree))
-    assert [s["name"] for s in stalks] == ["a", "b"], "MY_VAR must not be read as a child stalk"
-    assert stalks[1]["variables"]["MY_VAR"] == {"k": "v"} and stalks[1]["parent"] == "a"
-
-
-def test_a_stalk_file_initial_image_is_checked_and_named(project):
-    write(project / "stalks/a/a.hjson", '{"DOCKER_INIT_IMG": ["kantoo/debian:bookworm"]}')
-    tree = write(project / "tree.hjson", ARCH + 'stalks: {"a": {}}')
-    with pytest.raises(TreeError, match="a.hjson: DOCKER_INIT_IMG is a list") as error:
-        read_tree(str(tree))
-    assert str(project / "stalks/a/a.hjson") in str(error.value)
-    write(project / "stalks/a/a.hjson", '{"DOCKER_INIT_IMG": "localhost:5000/kantoo/base@sha256:%s"}' % ("0" * 64))
-    assert read_tree(str(tree))[1][0]["initial_image"] == "localhost:5000/kantoo/base@sha256:" + "0" * 64
