@@ -1,4 +1,6 @@
-"""Seed compatibility: a seed-format project runs unchanged; pretend, skip_until, watch; the converter."""
+"""Seed compatibility: a seed-format project runs unchanged; pretend, skip_until, watch; a converted role
+prints the same as its stalk file. The converter's own tests are in the collection:
+tests/unit/plugins/plugin_utils/test_convert.py."""
 
 import json
 import os
@@ -11,9 +13,6 @@ import pytest
 from conftest import BIN, PROJECT, ansible_env, playbook, run
 from scratch import created_containers, tags, write
 from seed_output import SEED_LINES, step_lines
-
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.convert import convert, to_template, write_role
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
 
 COLLECT = """#!/usr/bin/env sh
 echo needed=$NEEDED env=$STALK_ENV literal={NEEDED}
@@ -151,28 +150,6 @@ def test_watch_streams_a_long_steps_output_while_it_runs(tmp_path, os_name, fres
             seen[line.strip()] = time.time()
     assert proc.wait() == 0
     assert seen["tick 3"] - seen["tick 1"] >= 1.5, "each line must show as it is written, not at the end"
-
-
-def test_the_converter_writes_a_role_of_steps_templates_and_defaults(tmp_path):
-    files = convert(str(PROJECT / "stalks/hello_world/hello_world.hjson"), str(tmp_path / "hello_world"))
-    assert [s["ansible.builtin.import_tasks"] for s in __import__("yaml").safe_load(files["tasks/main.yml"])] == [
-        "hello_from_sh.yml", "hello_python_from_env.yml", "hello_python_from_arg.yml",
-        "hello_python_from_explicit_env.yml"]
-    assert files["files/hello_from_sh"].startswith("#!/usr/bin/env sh\n"), "sh scripts are copied as they are"
-    assert "{F_STRING_VAR}" in files["files/hello_from_sh"]
-    assert "{{ hello_world_hello_python_from_arg_hello_msg }}" in files["templates/hello_python_from_arg.j2"]
-    assert files["templates/hello_file.j2"] == "{{ hello_world_hello_file_f_string_var }}\n"
-    assert 'hello_world_hello_from_sh_tree_config_var: "{{ TREE_CONFIG_VAR }}"' in files["defaults/main.yml"]
-    assert "dest: /tmp/hello_file" in files["tasks/hello_from_sh.yml"], "the first step places the file plugins"
-    assert to_template("a {{literal}} and {X}", {"X": "role_x"}) == (
-        "{% raw %}a {literal} and {% endraw %}{{ role_x }}")
-    assert to_template("{UNKNOWN}", {}) is None
-
-    assert write_role(files, str(tmp_path / "hello_world")) is True
-    assert write_role(files, str(tmp_path / "hello_world")) is False
-    edited = dict(files, **{"tasks/main.yml": "---\n[]\n"})
-    with pytest.raises(TreeError, match="exists and differs"):
-        write_role(edited, str(tmp_path / "hello_world"))
 
 
 def test_a_converted_role_prints_the_same_as_its_stalk_file(client, tmp_path, os_name, fresh_base):
