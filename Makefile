@@ -8,7 +8,7 @@ COLLECTION := collections/ansible_collections/kantoo/devkit
 # ansible-test bootstraps pip with a script from a host this machine cannot reach; ours takes pip from the index.
 GET_PIP := $(HOME)/.ansible/test/cache/get_pip_24_2.py
 
-.PHONY: setup run test pytest molecule bench bench-debian bench-original lint sanity
+.PHONY: setup run test pytest unit molecule bench bench-debian bench-original lint sanity
 
 $(BIN)/.installed: requirements.txt
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -24,11 +24,18 @@ setup: $(BIN)/.installed
 run: setup
 	$(BIN)/ansible-playbook playbooks/$(TREE).yml
 
-# pytest last: its closing line is the summary CI reads
-test: setup lint sanity molecule pytest
+# the unit tests first, as they are quick to fail; pytest last: its closing line is the summary CI reads
+test: setup unit lint sanity molecule pytest
 
-pytest: setup
-	$(BIN)/pytest tests
+# unit tests, no Docker engine: the collection's, beside it in its tests/unit/, then the project's own in
+# tests/unit/; two runs, since the collection's run on the collection alone and test module names repeat
+unit: $(BIN)/.installed
+	$(BIN)/pytest $(COLLECTION)/tests/unit
+	$(BIN)/pytest tests/unit
+
+# then the end-to-end runs against the real engine
+pytest: unit setup
+	$(BIN)/pytest tests --ignore=tests/unit
 
 # every scenario in molecule/ (a role on an ordinary container: converge, idempotence, testinfra),
 # MOLECULE_JOBS at a time; `make molecule SCENARIOS="stage4 debian_repo"` runs some
