@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.commit import ARGUMENT_SPEC, run_commit
+from ansible_collections.kantoo.devkit.plugins.module_utils.commit import run_commit
+from ansible_collections.kantoo.devkit.plugins.modules.container_commit import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import remove_container
 
 

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: kantoo-devkit contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Commit a container as a tagged image: shared by the container_commit module and its action plugin."""
+"""Commit a container as a tagged image: shared by the container_commit module and its action plugin
+(the arguments: modules/container_commit.py's ARGUMENT_SPEC)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,6 @@ import copy
 
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import (
     APIError, DockerUnavailable, NotFound, connect, tag_image)
-
-ARGUMENT_SPEC = dict(
-    container=dict(type="str", required=True),
-    repository=dict(type="str", required=True),
-    tag=dict(type="str", default="latest"),
-    extra_tags=dict(type="list", elements="str", default=[]),
-    labels=dict(type="dict", default={}),
-    changes=dict(type="list", elements="str", default=[]),
-    author=dict(type="str"),
-    comment=dict(type="str"),
-    keep_image_config=dict(type="bool", default=True),
-    remove=dict(type="bool", default=False),
-    docker_host=dict(type="str"),
-)
 
 
 def image_config(client, container):

@@ -17,17 +17,14 @@ description:
     same name commits in the controller's own process, without starting a module; elsewhere the module runs on
     the target host.
   - C(community.docker) has no module for this.
-author:
-  - Kantoo devkit contributors (@d4g33z)
-requirements:
-  - docker (Python SDK) >= 5.0
+extends_documentation_fragment: [kantoo.devkit.common, kantoo.devkit.docker, kantoo.devkit.docker.changes]
 attributes:
   check_mode:
     support: full
-    description: Reports the commit that would be made, without making it.
-  diff_mode:
-    support: none
-    description: Images have no diff to show.
+    details: Reports the commit that would be made, without making it.
+  action:
+    support: full
+    details: Only when the task runs on the controller; elsewhere the module runs on the target host.
 options:
   container:
     description: Name or id of the container to commit. It may be running; it is paused while committing.
@@ -50,11 +47,6 @@ options:
     description: Labels to add to the image, on top of those it inherits.
     type: dict
     default: {}
-  changes:
-    description: Dockerfile instructions to apply to the image config, such as C(CMD ["/bin/bash"]) or C(ENV A=b).
-    type: list
-    elements: str
-    default: []
   author:
     description: Author of the commit.
     type: str
@@ -73,9 +65,6 @@ options:
         runs on the controller, in the background, so that the next step need not wait for it.
     type: bool
     default: false
-  docker_host:
-    description: URL of the Docker daemon; by default C(DOCKER_HOST) or the local socket.
-    type: str
 notes:
   - A commit always makes a new image, so the task always reports C(changed).
   - Docker itself merges the container's environment into the committed config; give secrets to the
@@ -140,7 +129,21 @@ tags:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.commit import ARGUMENT_SPEC, run_commit
+from ansible_collections.kantoo.devkit.plugins.module_utils.commit import run_commit
+
+ARGUMENT_SPEC = dict(
+    container=dict(type="str", required=True),
+    repository=dict(type="str", required=True),
+    tag=dict(type="str", default="latest"),
+    extra_tags=dict(type="list", elements="str", default=[]),
+    labels=dict(type="dict", default={}),
+    changes=dict(type="list", elements="str", default=[]),
+    author=dict(type="str"),
+    comment=dict(type="str"),
+    keep_image_config=dict(type="bool", default=True),
+    remove=dict(type="bool", default=False),
+    docker_host=dict(type="str"),
+)
 
 
 def main():

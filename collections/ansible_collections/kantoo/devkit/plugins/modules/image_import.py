@@ -15,17 +15,15 @@ description:
     did with its stage3 images, so that what steps write under a volume path is committed.
   - Does nothing when the image exists already, unless O(force) is set.
   - A directory is archived with numeric owners into the module's temporary directory, then streamed to the daemon.
-author:
-  - Kantoo devkit contributors (@d4g33z)
-requirements:
-  - docker (Python SDK) >= 5.0
+extends_documentation_fragment:
+  - kantoo.devkit.common
+  - kantoo.devkit.common.dry_run
+  - kantoo.devkit.docker
+  - kantoo.devkit.docker.changes
 attributes:
-  check_mode:
-    support: full
-    description: Reports what it would do, and does nothing.
-  diff_mode:
+  action:
     support: none
-    description: Images have no diff to show.
+    details: It runs as a module, on the target host.
 options:
   name:
     description: Name of the image, C(repository:tag). Without a tag, C(latest).
@@ -40,18 +38,10 @@ options:
   image:
     description: An existing image to copy, without its declared volumes.
     type: str
-  changes:
-    description: Dockerfile instructions for the image config, such as C(CMD ["/bin/bash"]).
-    type: list
-    elements: str
-    default: []
   force:
     description: Import even when the image exists, moving the tag to the new image.
     type: bool
     default: false
-  docker_host:
-    description: URL of the Docker daemon; by default C(DOCKER_HOST) or the local socket.
-    type: str
 """
 
 EXAMPLES = r"""
@@ -86,6 +76,17 @@ from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import
     APIError, DockerUnavailable, connect, find_image)
 from ansible_collections.kantoo.devkit.plugins.module_utils.flatten import export_import
 
+ARGUMENT_SPEC = dict(
+    name=dict(type="str", required=True),
+    rootfs=dict(type="path"),
+    tarball=dict(type="path"),
+    image=dict(type="str"),
+    changes=dict(type="list", elements="str", default=[]),
+    force=dict(type="bool", default=False),
+    docker_host=dict(type="str"),
+)
+SOURCES = ["rootfs", "tarball", "image"]  # exactly one of them
+
 
 def split_name(name):
     """repository and tag of name; a ':' in a registry's host:port is not a tag."""
@@ -113,20 +114,8 @@ def import_rootfs(module, client):
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            name=dict(type="str", required=True),
-            rootfs=dict(type="path"),
-            tarball=dict(type="path"),
-            image=dict(type="str"),
-            changes=dict(type="list", elements="str", default=[]),
-            force=dict(type="bool", default=False),
-            docker_host=dict(type="str"),
-        ),
-        required_one_of=[["rootfs", "tarball", "image"]],
-        mutually_exclusive=[["rootfs", "tarball", "image"]],
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, required_one_of=[SOURCES], mutually_exclusive=[SOURCES],
+                           supports_check_mode=True)
     try:
         client = connect(module.params["docker_host"])
         existing = find_image(client, module.params["name"])

@@ -2,7 +2,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: kantoo-devkit contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-# The work is done by the action plugin of the same name, on the controller; this file documents it.
+# The work is done by the action plugin of the same name, on the controller; this file documents it
+# and holds its ARGUMENT_SPEC, which the action plugin validates the task with.
 
 from __future__ import annotations
 
@@ -25,18 +26,11 @@ description:
   - The destinations are paths as the task's target container sees them. One under a bind mount is written to
     the mount's source on the engine's host directly when the engine is local; any other is put into the
     container through the engine (C(docker cp)). On a C(local) connection they are paths of the controller.
-  - Runs on the controller, which needs the Docker SDK for Python, and never over the connection.
-author:
-  - Kantoo devkit contributors (@d4g33z)
-requirements:
-  - docker (Python SDK) >= 5.0, on the controller
+extends_documentation_fragment: [kantoo.devkit.common, kantoo.devkit.docker]
 attributes:
   check_mode:
     support: full
-    description: Exports and compares, says which tarball would change, and writes nothing.
-  diff_mode:
-    support: none
-    description: Tarballs have no diff to show.
+    details: Exports and compares, says which tarball would change, and writes nothing.
 options:
   container:
     description:
@@ -90,9 +84,6 @@ options:
         description: Its permissions, in octal.
         type: str
         default: "0644"
-  docker_host:
-    description: URL of the Docker daemon; by default C(DOCKER_HOST) or the local socket.
-    type: str
 notes:
   - The destinations are never part of what is exported, and their directories get the modification time 0,
     since writing them changes it.
@@ -145,7 +136,7 @@ tarballs:
       type: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.kantoo.devkit.plugins.module_utils.controller import controller_only
 
 ARGUMENT_SPEC = dict(
     container=dict(type="str"),
@@ -165,8 +156,7 @@ MUTUALLY_EXCLUSIVE = [["container", "image"]]
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, mutually_exclusive=MUTUALLY_EXCLUSIVE, supports_check_mode=True)
-    module.fail_json(msg="kantoo.devkit.rootfs_export runs on the controller, through its action plugin")
+    controller_only(ARGUMENT_SPEC, mutually_exclusive=MUTUALLY_EXCLUSIVE, supports_check_mode=True)
 
 
 if __name__ == "__main__":
