@@ -10,17 +10,10 @@ import codecs
 from ansible.utils.display import Display
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.modules.script_step import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import APIError, DockerUnavailable, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.secrets import redact, secret_values
 
-ARGUMENT_SPEC = dict(
-    container=dict(type="str", required=True),
-    interpreter=dict(type="str", required=True),
-    script=dict(type="str", required=True),
-    env=dict(type="dict", default={}),
-    log_file=dict(type="str", required=True),
-    watch=dict(type="bool", default=False),
-)
 display = Display()
 
 
@@ -59,7 +52,7 @@ class ActionModule(ControllerAction):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        args = self.arguments(**ARGUMENT_SPEC)
+        args = self.arguments(ARGUMENT_SPEC)
         env = dict(task_vars.get("kantoo_env") or {})
         env.update(args["env"])
         secrets = secret_values(task_vars, task_vars.get("kantoo_variables"), env)

@@ -9,6 +9,7 @@ import os
 
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.modules.stalk_convert import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.convert import convert, write_role
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
 
@@ -16,10 +17,7 @@ from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeErro
 class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        args = self.arguments(
-            manifest=dict(type="path", required=True),
-            roles_dir=dict(type="path"),
-            force=dict(type="bool", default=False))
+        args = self.arguments(ARGUMENT_SPEC)
         manifest = os.path.abspath(args["manifest"])
         name = os.path.splitext(os.path.basename(manifest))[0]
         roles_dir = args["roles_dir"] or os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(manifest))),

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.modules.stalk_done import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import DockerUnavailable, connect, status
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import mark
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import remove_containers_of, this_run
@@ -14,7 +15,7 @@ from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import remove_co
 class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        args = self.arguments(failed=dict(type="bool", default=False))
+        args = self.arguments(ARGUMENT_SPEC)
         run = this_run()
         try:
             # what is left of this stalk's steps in this run: containers still being removed, a failed commit's

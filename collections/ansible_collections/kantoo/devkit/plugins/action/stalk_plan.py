@@ -13,6 +13,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.utils.display import Display
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.modules.stalk_plan import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import DockerUnavailable, connect, status
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.arguments import check_role_arguments
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import acquire, forget_finished_runs, wait_for
@@ -29,9 +30,7 @@ STALK_ROLE = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."
 class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        args = self.arguments(
-            check_only=dict(type="bool", default=False),
-            force=dict(type="list", elements="str", default=[]))
+        args = self.arguments(ARGUMENT_SPEC)
         stalk = {k: v for k, v in task_vars.items() if k.startswith("kantoo_")}
         if "kantoo_repository" not in stalk:
             return dict(failed=True, msg="host '%s' is not a stalk: run this on hosts of a kantoo tree inventory"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.modules.stalk_prune import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import APIError, DockerUnavailable, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.prune import prune_stalk
 
@@ -16,6 +17,7 @@ class ActionModule(ControllerAction):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
+        self.arguments(ARGUMENT_SPEC)  # it has no options: this rejects any that a task gives
         hostvars = task_vars["hostvars"]
         tree = {hostvars[h].get("kantoo_repository") for h in task_vars["groups"]["all"]
                 if hostvars[h].get("kantoo_tree_file") == task_vars["kantoo_tree_file"]}

@@ -9,6 +9,7 @@ import shlex
 
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.modules.stalk_shell import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import DockerUnavailable, connect, find_image
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import shell_command
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.secrets import is_secret
@@ -19,7 +20,7 @@ from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeErro
 class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        args = self.arguments(step=dict(type="str", default="final"))
+        args = self.arguments(ARGUMENT_SPEC)
         image = "%s:%s" % (task_vars["kantoo_repository"], args["step"])
         try:
             if find_image(connect(), image) is None:

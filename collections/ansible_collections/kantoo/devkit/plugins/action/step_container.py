@@ -11,6 +11,7 @@ import time
 
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.modules.step_container import ARGUMENT_SPEC, REQUIRED_IF
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import (
     APIError, DockerUnavailable, connect, find_image)
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import remove_container, start_container
@@ -20,18 +21,6 @@ from ansible_collections.kantoo.devkit.plugins.module_utils.names import (
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import cache_key
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import start_watcher, this_run
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import log_dir
-
-ARGUMENT_SPEC = dict(
-    state=dict(type="str", choices=["started", "absent"], default="started"),
-    image=dict(type="str"),
-    step=dict(type="str"),
-    digest=dict(type="str"),
-    inputs=dict(type="dict", default={}),
-    config=dict(type="dict", default={}),
-    max_layers=dict(type="int", default=100),
-    daemon=dict(type="bool", default=False),
-    name=dict(type="str"),
-)
 
 
 def log_file(task_vars, step):
@@ -48,9 +37,7 @@ class ActionModule(ControllerAction):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        args = self.validate_argument_spec(
-            argument_spec=ARGUMENT_SPEC,
-            required_if=[["state", "started", ["image", "step", "digest"]], ["state", "absent", ["name"]]])[1]
+        args = self.arguments(ARGUMENT_SPEC, required_if=REQUIRED_IF)
         try:
             client = connect()
             if args["state"] == "absent":

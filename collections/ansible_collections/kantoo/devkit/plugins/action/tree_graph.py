@@ -11,6 +11,7 @@ import subprocess
 
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.modules.tree_graph import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import DockerUnavailable, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.graph import last_run, tree_dot
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import stalk_source
@@ -21,8 +22,7 @@ from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeErro
 class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        args = self.arguments(
-            tree=dict(type="str", required=True), dest=dict(type="path"))
+        args = self.arguments(ARGUMENT_SPEC)
         group = args["tree"] + "_tree"
         if group not in task_vars["groups"]:
             return dict(failed=True, msg="no tree '%s' in the inventory; trees: %s" % (args["tree"], ", ".join(

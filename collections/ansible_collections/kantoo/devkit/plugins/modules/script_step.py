@@ -2,7 +2,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: kantoo-devkit contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-# The work is done by the action plugin of the same name, on the controller; this file documents it.
+# The work is done by the action plugin of the same name, on the controller; this file documents it
+# and holds its ARGUMENT_SPEC, which the action plugin validates the task with.
 
 from __future__ import annotations
 
@@ -41,12 +42,7 @@ options:
     description: Show the output line by line while the step runs.
     type: bool
     default: false
-attributes:
-  check_mode:
-    support: none
-    description: Skipped in check mode, since it acts on the Docker daemon.
-author:
-  - Kantoo devkit contributors (@d4g33z)
+extends_documentation_fragment: [kantoo.devkit.common, kantoo.devkit.common.daemon]
 """
 
 EXAMPLES = r"""
@@ -71,3 +67,22 @@ log_file:
   returned: success
   type: str
 """
+
+from ansible_collections.kantoo.devkit.plugins.module_utils.controller import controller_only
+
+ARGUMENT_SPEC = dict(
+    container=dict(type="str", required=True),
+    interpreter=dict(type="str", required=True),
+    script=dict(type="str", required=True),
+    env=dict(type="dict", default={}),
+    log_file=dict(type="str", required=True),
+    watch=dict(type="bool", default=False),
+)
+
+
+def main():
+    controller_only(ARGUMENT_SPEC)
+
+
+if __name__ == "__main__":
+    main()

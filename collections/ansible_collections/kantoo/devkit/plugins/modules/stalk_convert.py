@@ -2,7 +2,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: kantoo-devkit contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-# The work is done by the action plugin of the same name, on the controller; this file documents it.
+# The work is done by the action plugin of the same name, on the controller; this file documents it
+# and holds its ARGUMENT_SPEC, which the action plugin validates the task with.
 
 from __future__ import annotations
 
@@ -31,12 +32,7 @@ options:
     description: Overwrite a role that differs from the conversion.
     type: bool
     default: false
-attributes:
-  check_mode:
-    support: full
-    description: Reports what it would do, and does nothing.
-author:
-  - Kantoo devkit contributors (@d4g33z)
+extends_documentation_fragment: [kantoo.devkit.common, kantoo.devkit.common.dry_run]
 """
 
 EXAMPLES = r"""
@@ -57,3 +53,19 @@ files:
   type: list
   elements: str
 """
+
+from ansible_collections.kantoo.devkit.plugins.module_utils.controller import controller_only
+
+ARGUMENT_SPEC = dict(
+    manifest=dict(type="path", required=True),
+    roles_dir=dict(type="path"),
+    force=dict(type="bool", default=False),
+)
+
+
+def main():
+    controller_only(ARGUMENT_SPEC, supports_check_mode=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -2,7 +2,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: kantoo-devkit contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-# The work is done by the action plugin of the same name, on the controller; this file documents it.
+# The work is done by the action plugin of the same name, on the controller; this file documents it
+# and holds its ARGUMENT_SPEC, which the action plugin validates the task with.
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ module: stalk_done
 short_description: Tell the children of a kantoo stalk that it is done
 version_added: 0.1.0
 description:
-  - Runs on the controller for a stalk host. Sibling stalks grow at once; a child stalk's M(kantoo.devkit.stalk_plan)
-    waits until its parent, when it is part of the same run, is done, and does not grow when its parent failed.
+  - Sibling stalks grow at once; a child stalk's M(kantoo.devkit.stalk_plan) waits until its parent, when it is
+    part of the same run, is done, and does not grow when its parent failed.
   - Removes the stalk's step containers that are left, those removed in the background among them
     (daemonized ones stay).
   - The marker lives in C(.kantoo/run/<pid of ansible-playbook>/) of the tree's project; later runs clear it.
@@ -21,12 +22,11 @@ options:
     description: The stalk failed, so its children must not grow.
     type: bool
     default: false
+extends_documentation_fragment: [kantoo.devkit.common, kantoo.devkit.stalk]
 attributes:
   check_mode:
     support: none
-    description: The marker is written whatever the mode.
-author:
-  - Kantoo devkit contributors (@d4g33z)
+    details: The marker is written whatever the mode.
 """
 
 EXAMPLES = r"""
@@ -36,3 +36,17 @@ EXAMPLES = r"""
 
 RETURN = r"""
 """
+
+from ansible_collections.kantoo.devkit.plugins.module_utils.controller import controller_only
+
+ARGUMENT_SPEC = dict(
+    failed=dict(type="bool", default=False),
+)
+
+
+def main():
+    controller_only(ARGUMENT_SPEC)
+
+
+if __name__ == "__main__":
+    main()

@@ -2,7 +2,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: kantoo-devkit contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-# The work is done by the action plugin of the same name, on the controller; this file documents it.
+# The work is done by the action plugin of the same name, on the controller; this file documents it
+# and holds its ARGUMENT_SPEC, which the action plugin validates the task with.
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ module: stalk_plan
 short_description: Plan the steps of a kantoo stalk, reusing every step found in the cache
 version_added: 0.1.0
 description:
-  - Runs on the controller for a stalk host of the C(kantoo.devkit.stalker) inventory.
   - Finds the stalk's role (in the tree's project C(roles/), the playbook's C(roles/), then C(roles_path)),
     reads its steps from C(tasks/main.yml), resolves the initial image and tags it C(initial), removes containers
     left by an interrupted run, then walks the steps and reuses each one whose cache key labels an image.
@@ -36,12 +36,11 @@ options:
     type: list
     elements: str
     default: []
+extends_documentation_fragment: [kantoo.devkit.common, kantoo.devkit.stalk]
 attributes:
   check_mode:
     support: full
-    description: Finds and explains what is cached and what would be rebuilt, and moves no tag.
-author:
-  - Kantoo devkit contributors (@d4g33z)
+    details: Finds and explains what is cached and what would be rebuilt, and moves no tag.
 """
 
 EXAMPLES = r"""
@@ -96,3 +95,18 @@ up_to_date:
   returned: with check_only
   type: bool
 """
+
+from ansible_collections.kantoo.devkit.plugins.module_utils.controller import controller_only
+
+ARGUMENT_SPEC = dict(
+    check_only=dict(type="bool", default=False),
+    force=dict(type="list", elements="str", default=[]),
+)
+
+
+def main():
+    controller_only(ARGUMENT_SPEC, supports_check_mode=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -2,7 +2,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: kantoo-devkit contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-# The work is done by the action plugin of the same name, on the controller; this file documents it.
+# The work is done by the action plugin of the same name, on the controller; this file documents it
+# and holds its ARGUMENT_SPEC, which the action plugin validates the task with.
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ module: stalk_prune
 short_description: Remove the images of a kantoo stalk
 version_added: 0.1.0
 description:
-  - Runs on the controller for a stalk host of the C(kantoo.devkit.stalker) inventory.
   - Removes the stalk's leftover containers, untags C(<repository>:initial) (its parent's image stays), and removes
     every image the stalk made (its steps, their cached versions, failed steps), newest first.
   - Removes only images the tree made, those labelled C(kantoo.devkit.repository) with one of its stalks' repositories.
@@ -20,12 +20,7 @@ description:
   - Host directories, artifacts among them, are never touched.
   - Run it on a stalk's descendants first (C(playbooks/prune.yml) does), since an image with children cannot go.
 options: {}
-attributes:
-  check_mode:
-    support: none
-    description: Skipped in check mode, since it acts on the Docker daemon.
-author:
-  - Kantoo devkit contributors (@d4g33z)
+extends_documentation_fragment: [kantoo.devkit.common, kantoo.devkit.common.daemon, kantoo.devkit.stalk]
 """
 
 EXAMPLES = r"""
@@ -45,3 +40,15 @@ kept:
   type: list
   elements: str
 """
+
+from ansible_collections.kantoo.devkit.plugins.module_utils.controller import controller_only
+
+ARGUMENT_SPEC = {}
+
+
+def main():
+    controller_only(ARGUMENT_SPEC)
+
+
+if __name__ == "__main__":
+    main()

@@ -2,7 +2,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: kantoo-devkit contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-# The work is done by the action plugin of the same name, on the controller; this file documents it.
+# The work is done by the action plugin of the same name, on the controller; this file documents it
+# and holds its ARGUMENT_SPEC, which the action plugin validates the task with.
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ module: stalk_shell
 short_description: The command of an interactive shell in an image of a kantoo stalk
 version_added: 0.1.0
 description:
-  - Runs on the controller for a stalk host of the C(kantoo.devkit.stalker) inventory.
   - Returns the C(docker run) command of a shell in C(<repository>:<step>) with the stalk's container options,
     bind mounts and environment, as the steps had them. Secrets are passed by name, from the caller's environment.
 options:
@@ -19,12 +19,7 @@ options:
     description: Tag of the image, a step name, C(<step>-failed), C(initial) or C(final).
     type: str
     default: final
-attributes:
-  check_mode:
-    support: full
-    description: Reports what it would do, and does nothing.
-author:
-  - Kantoo devkit contributors (@d4g33z)
+extends_documentation_fragment: [kantoo.devkit.common, kantoo.devkit.common.dry_run, kantoo.devkit.stalk]
 """
 
 EXAMPLES = r"""
@@ -49,3 +44,17 @@ command:
   returned: success
   type: str
 """
+
+from ansible_collections.kantoo.devkit.plugins.module_utils.controller import controller_only
+
+ARGUMENT_SPEC = dict(
+    step=dict(type="str", default="final"),
+)
+
+
+def main():
+    controller_only(ARGUMENT_SPEC, supports_check_mode=True)
+
+
+if __name__ == "__main__":
+    main()

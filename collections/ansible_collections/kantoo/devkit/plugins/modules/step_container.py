@@ -2,7 +2,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: kantoo-devkit contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-# The work is done by the action plugin of the same name, on the controller; this file documents it.
+# The work is done by the action plugin of the same name, on the controller; this file documents it
+# and holds its ARGUMENT_SPEC, which the action plugin validates the task with.
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ module: step_container
 short_description: Start or remove the container of one step of a kantoo stalk
 version_added: 0.1.0
 description:
-  - Runs on the controller and talks to the Docker daemon in its own process, which costs milliseconds
-    where a module would cost a Python start-up.
   - With O(state=started), starts a container from O(image) with the stalk's options and bind mounts, kept alive by
     a shell waiting on its tty, and returns its name for the C(community.docker.docker) connection, the labels of
     the step's image (with its cache key) and the path of the step's log file.
@@ -53,12 +52,7 @@ options:
   name:
     description: Container to remove. Required with O(state=absent).
     type: str
-attributes:
-  check_mode:
-    support: none
-    description: Skipped in check mode, since it acts on the Docker daemon.
-author:
-  - Kantoo devkit contributors (@d4g33z)
+extends_documentation_fragment: [kantoo.devkit.common, kantoo.devkit.common.daemon, kantoo.devkit.stalk]
 """
 
 EXAMPLES = r"""
@@ -103,3 +97,26 @@ log_file:
   returned: when started
   type: str
 """
+
+from ansible_collections.kantoo.devkit.plugins.module_utils.controller import controller_only
+
+ARGUMENT_SPEC = dict(
+    state=dict(type="str", choices=["started", "absent"], default="started"),
+    image=dict(type="str"),
+    step=dict(type="str"),
+    digest=dict(type="str"),
+    inputs=dict(type="dict", default={}),
+    config=dict(type="dict", default={}),
+    max_layers=dict(type="int", default=100),
+    daemon=dict(type="bool", default=False),
+    name=dict(type="str"),
+)
+REQUIRED_IF = [["state", "started", ["image", "step", "digest"]], ["state", "absent", ["name"]]]
+
+
+def main():
+    controller_only(ARGUMENT_SPEC, required_if=REQUIRED_IF)
+
+
+if __name__ == "__main__":
+    main()

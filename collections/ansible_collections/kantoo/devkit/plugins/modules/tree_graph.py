@@ -2,7 +2,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: kantoo-devkit contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-# The work is done by the action plugin of the same name, on the controller; this file documents it.
+# The work is done by the action plugin of the same name, on the controller; this file documents it
+# and holds its ARGUMENT_SPEC, which the action plugin validates the task with.
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ module: tree_graph
 short_description: Draw the image graph of a kantoo tree as SVG
 version_added: 0.1.0
 description:
-  - Runs on the controller. Draws every stalk of the tree as a cluster of its steps, in order, each with its image
-    size and what the last run did with it (cached, built and in how long, failed, or missing), and each child
-    stalk's C(initial) joined to its parent's last step.
+  - Draws every stalk of the tree as a cluster of its steps, in order, each with its image size and what the last
+    run did with it (cached, built and in how long, failed, or missing), and each child stalk's C(initial) joined
+    to its parent's last step.
   - What the last run did comes from C({LOG_DIR}/last-run.json), which the C(kantoo.devkit.steps) callback writes.
   - Needs Graphviz's C(dot).
 options:
@@ -24,12 +25,11 @@ options:
   dest:
     description: Path of the SVG file; by default C({LOG_DIR}/<tree>.svg). The dot source is written beside it.
     type: path
+extends_documentation_fragment: [kantoo.devkit.common]
 attributes:
   check_mode:
     support: none
-    description: It writes the graph whatever the mode.
-author:
-  - Kantoo devkit contributors (@d4g33z)
+    details: It writes the graph whatever the mode.
 """
 
 EXAMPLES = r"""
@@ -45,3 +45,18 @@ dest:
   returned: success
   type: str
 """
+
+from ansible_collections.kantoo.devkit.plugins.module_utils.controller import controller_only
+
+ARGUMENT_SPEC = dict(
+    tree=dict(type="str", required=True),
+    dest=dict(type="path"),
+)
+
+
+def main():
+    controller_only(ARGUMENT_SPEC)
+
+
+if __name__ == "__main__":
+    main()

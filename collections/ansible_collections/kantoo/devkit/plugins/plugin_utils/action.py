@@ -14,6 +14,7 @@ class ControllerAction(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
 
-    def arguments(self, **spec):
-        """The task's arguments, validated against spec as a module's would be."""
-        return self.validate_argument_spec(argument_spec=spec)[1]
+    def arguments(self, argument_spec, **kwargs):
+        """The task's arguments, validated as AnsibleModule validates them: argument_spec is the ARGUMENT_SPEC of
+        the module of the same name, kwargs its other checks (required_if, mutually_exclusive...)."""
+        return self.validate_argument_spec(argument_spec=argument_spec, **kwargs)[1]
