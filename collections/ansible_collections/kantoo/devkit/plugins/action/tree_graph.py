@@ -12,8 +12,8 @@ import subprocess
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.modules.tree_graph import ARGUMENT_SPEC
-from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import DockerUnavailable, connect
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.graph import last_run, tree_dot
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.graph import GraphStalk, last_run, step_sizes, tree_dot
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import stalk_source
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.role import steps_source
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, log_dir
@@ -40,10 +40,13 @@ class ActionModule(ControllerAction):
                 if error:
                     return dict(failed=True, msg=error)
                 steps = stalk_source(stalk, role_dir, {})[0]["steps"]
-                stalks.append((host, stalk["kantoo_parent"], stalk["kantoo_repository"], steps))
+                stalks.append(GraphStalk(host, stalk["kantoo_parent"], stalk["kantoo_repository"],
+                                         stalk["kantoo_initial_image"], steps))
                 logs = logs or log_dir(stalk)
-            dot = tree_dot(connect(), args["tree"], stalks, last_run(logs))
-        except (TreeError, DockerUnavailable) as exc:
+            client = connect()
+            sizes = {stalk.name: step_sizes(client, stalk.repository) for stalk in stalks}
+            dot = tree_dot(args["tree"], stalks, last_run(logs), sizes)
+        except (TreeError, EngineError) as exc:
             return dict(failed=True, msg=str(exc))
         dest = args["dest"] or os.path.join(logs, args["tree"] + ".svg")
         os.makedirs(os.path.dirname(dest), exist_ok=True)

@@ -13,8 +13,11 @@ short_description: Draw the image graph of a kantoo tree as SVG
 version_added: 0.1.0
 description:
   - Draws every stalk of the tree as a cluster of its steps, in order, each with its image size and what the last
-    run did with it (cached, built and in how long, failed, or missing), and each child stalk's C(initial) joined
-    to its parent's last step.
+    run did with it (cached, built and in how long, failed, or missing).
+  - "Two kinds of edges join the stalks: an image edge (solid, labelled with the tag) from the image a stalk starts
+    from (its C(kantoo_initial_image): its parent's C(final), or the image C(DOCKER_INIT_IMG) names, a step of
+    another stalk or an image from outside the tree) to its C(initial); and, where its parent is not that image's
+    stalk, a dashed edge labelled C(waits for) from it to its parent's last step: the order of growing."
   - What the last run did comes from C({LOG_DIR}/last-run.json), which the C(kantoo.devkit.steps) callback writes.
   - Needs Graphviz's C(dot).
 options:

@@ -1,16 +1,29 @@
 # -*- coding: utf-8 -*-
 # Copyright: kantoo-devkit contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A tree's image graph in Graphviz's dot language: stalks, steps, cache state, sizes, build times."""
+"""A tree's image graph in Graphviz's dot language: stalks, steps, cache state, sizes, build times.
+
+A tree says two things about a stalk that the graph draws apart: the image it starts from (its initial image: its
+parent's final, or the image DOCKER_INIT_IMG names) and the stalk it waits for (its parent).  An image edge, solid
+like the edges between steps, joins the image a stalk starts from to its initial; where the parent is another
+stalk than that image's, a dashed edge labelled "waits for" joins the stalk to its parent's last step.  The Debian
+tree's stage4 starts from debian_base:final and waits for debian_repo.
+"""
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import find_image
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import find_image
+from ansible_collections.kantoo.devkit.plugins.module_utils.names import FINAL_TAG, INITIAL_TAG, image
 
 COLORS = {"cached": "#c8e6c9", "built": "#bbdefb", "failed": "#ffcdd2", "missing": "#eeeeee"}
+WAIT_EDGE = 'style=dashed, color="#757575", fontcolor="#757575", label="waits for", constraint=false'
+
+# initial: the image reference the stalk starts from (the inventory's kantoo_initial_image); steps: in order
+GraphStalk = collections.namedtuple("GraphStalk", "name parent repository initial steps")
 
 
 def last_run(log_dir):
@@ -34,58 +47,97 @@ def quote(text):
     return '"%s"' % str(text).replace('"', '\\"')
 
 
-def step_chain(client, repository):
-    """The step images of a repository, from initial to final, as (tag, image id, size)."""
-    final = find_image(client, repository + ":final")
+def node(stalk, tag):
+    """The node of a stalk's image with that tag: its initial or one of its steps."""
+    return "%s:%s" % (stalk, tag)
+
+
+def image_source(stalk, stalks):
+    """The node of the image a stalk starts from: a step (or the initial) of a stalk of this tree, or None for an
+    image from outside the tree.  A root's own :initial (the seed's rule) is a base image made beforehand: outside."""
+    repository, tag = stalk.initial.rsplit(":", 1)  # the inventory gives it a tag
+    for other in stalks:
+        if other.repository != repository or other.name == stalk.name:
+            continue
+        if tag == FINAL_TAG:
+            return node(other.name, other.steps[-1])
+        if tag == INITIAL_TAG or tag in other.steps:
+            return node(other.name, tag)
+    return None
+
+
+def step_sizes(client, repository):
+    """What each step with an image adds to the image it starts from, in bytes: {step: size}."""
+    final = find_image(client, image(repository, FINAL_TAG))
     if final is None:
-        return []
+        return {}
     by_id = {}
-    for image in client.api.images(name=repository):
-        for tag in image.get("RepoTags") or []:
-            if tag.rsplit(":", 1)[0] == repository and not tag.endswith((":final", ":initial")):
-                by_id[image["Id"]] = (tag.rsplit(":", 1)[1], image["Size"])
-    chain, current = [], final
+    for found in client.images(filters={"reference": repository}):
+        for tag in found.get("RepoTags") or []:
+            name, step = tag.rsplit(":", 1)
+            if name == repository and step not in (FINAL_TAG, INITIAL_TAG):
+                by_id[found["Id"]] = (step, found["Size"])
+    chain, current = [], final  # from final back to the first step, through each image's parent
     while current in by_id:
-        chain.append((by_id[current][0], current, by_id[current][1]))
-        current = client.api.inspect_image(current).get("Parent")
-    return list(reversed(chain))
+        chain.append(by_id[current])
+        current = client.inspect_image(current).get("Parent")
+    initial = find_image(client, image(repository, INITIAL_TAG))
+    below = client.inspect_image(initial)["Size"] if initial else 0
+    sizes = {}
+    for step, size in reversed(chain):
+        sizes[step] = size - below
+        below = size
+    return sizes
 
 
-def tree_dot(client, tree, stalks, run):
-    """stalks: (name, parent, repository, steps) in parent-before-child order; steps from the stalk's plan."""
+def _stalk_lines(stalk, states, sizes):
+    lines = ["  subgraph %s {" % quote("cluster_" + stalk.name),
+             "    label=%s;" % quote("%s  (%s)" % (stalk.name, stalk.repository)),
+             "    %s [label=\"initial\", shape=circle, fillcolor=white];" % quote(node(stalk.name, INITIAL_TAG))]
+    previous = node(stalk.name, INITIAL_TAG)
+    for step in stalk.steps:
+        state = states.get(step, {}).get("state") or ("cached" if step in sizes else "missing")
+        detail = [step]
+        if step in sizes:
+            detail.append("+%s" % human_size(sizes[step]))
+        if state == "built":
+            detail.append("built in %.1f s" % states[step].get("seconds", 0))
+        else:
+            detail.append(state)
+        lines.append("    %s [label=%s, fillcolor=%s];" % (quote(node(stalk.name, step)), quote("\\n".join(detail)),
+                                                           quote(COLORS[state])))
+        lines.append("    %s -> %s;" % (quote(previous), quote(node(stalk.name, step))))
+        previous = node(stalk.name, step)
+    lines.append("  }")
+    return lines
+
+
+def tree_dot(tree, stalks, run, sizes=None):
+    """The dot source of a tree's graph.
+
+    stalks: GraphStalks, parent before child; run: what last_run returned; sizes: {stalk: step_sizes(...)}, none
+    when the engine is not asked (every step then shows what the last run did with it, or missing).
+    """
+    sizes = sizes or {}
     lines = ["digraph %s {" % quote(tree), "  rankdir=LR;", '  node [shape=box, style="rounded,filled", '
-             'fontname="sans-serif", fontsize=10];', "  label=%s;" % quote("tree " + tree)]
-    for name, parent, repository, steps in stalks:
-        states = run.get(name, {})
-        chain = step_chain(client, repository)
-        initial = find_image(client, repository + ":initial")
-        below = client.api.inspect_image(initial)["Size"] if initial else 0
-        built = {}
-        for tag, image, size in chain:  # what each step adds: its size less its parent's
-            built[tag] = (image, size - below)
-            below = size
-        lines.append("  subgraph %s {" % quote("cluster_" + name))
-        lines.append("    label=%s;" % quote("%s  (%s)" % (name, repository)))
-        lines.append("    %s [label=\"initial\", shape=circle, fillcolor=white];" % quote(name + ":initial"))
-        previous = name + ":initial"
-        for step in steps:
-            state = states.get(step, {}).get("state") or ("cached" if step in built else "missing")
-            detail = [step]
-            if step in built:
-                detail.append("+%s" % human_size(built[step][1]))
-            if state == "built":
-                detail.append("built in %.1f s" % states[step].get("seconds", 0))
-            else:
-                detail.append(state)
-            node = "%s:%s" % (name, step)
-            lines.append("    %s [label=%s, fillcolor=%s];" % (quote(node), quote("\\n".join(detail)),
-                                                               quote(COLORS[state])))
-            lines.append("    %s -> %s;" % (quote(previous), quote(node)))
-            previous = node
-        lines.append("  }")
-        if parent:
-            parent_steps = next(s[3] for s in stalks if s[0] == parent)
-            lines.append("  %s -> %s [style=dashed, label=\"final\"];"
-                         % (quote("%s:%s" % (parent, parent_steps[-1])), quote(name + ":initial")))
+             'fontname="sans-serif", fontsize=10];', '  edge [fontname="sans-serif", fontsize=9];',
+             "  label=%s;" % quote("tree " + tree)]
+    outside = []
+    last_steps = {stalk.name: node(stalk.name, stalk.steps[-1]) for stalk in stalks}
+    for stalk in stalks:
+        lines += _stalk_lines(stalk, run.get(stalk.name, {}), sizes.get(stalk.name, {}))
+        source = image_source(stalk, stalks)
+        if source is None and stalk.initial != image(stalk.repository, INITIAL_TAG):
+            source = stalk.initial
+            if source not in outside:
+                outside.append(source)
+                lines.append("  %s [shape=cylinder, style=filled, fillcolor=white];" % quote(source))
+        if source is not None:
+            tag = stalk.initial.rsplit(":", 1)[1]
+            lines.append("  %s -> %s%s;" % (quote(source), quote(node(stalk.name, INITIAL_TAG)),
+                                            " [label=%s]" % quote(tag) if source != stalk.initial else ""))
+        if stalk.parent and source != last_steps[stalk.parent]:
+            lines.append("  %s -> %s [%s];" % (quote(node(stalk.name, INITIAL_TAG)), quote(last_steps[stalk.parent]),
+                                               WAIT_EDGE))
     lines.append("}")
     return "\n".join(lines) + "\n"
