@@ -52,6 +52,13 @@ CASES = {
     "DOCKER_INIT_IMG no reference": (lambda p, o, b: scratch(p, o, b, node={"DOCKER_INIT_IMG": "Base Image:1"}),
                                      "DOCKER_INIT_IMG 'Base Image:1' is not a valid Docker image reference"),
     "no stalks": (lambda p, o, b: make_tree(p, o, {}), "key 'stalks' holds no stalk"),
+    # a tree runs each step's file alone: a keyword on the line that lists it would be lost there
+    "when on a step line": (lambda p, o, b: (scratch(p, o, b), write(p / "roles/stalk/tasks/main.yml", """
+                                - name: Step only
+                                  ansible.builtin.import_tasks: only.yml
+                                  when: false
+                                """))[0],
+                            "roles/stalk/tasks/main.yml:3: 'when' on the line of step 'only' is not supported"),
 }
 
 
