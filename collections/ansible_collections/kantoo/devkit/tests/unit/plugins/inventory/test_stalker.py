@@ -32,7 +32,7 @@ def test_order_initial_images_and_groups(project, write, inventory):
           other: {"DOCKER_INIT_IMG": "registry.example/base:1"}
         }
     """)
-    _, stalks = read_tree(str(tree))
+    stalks = read_tree(str(tree))[1]
     names = [s["name"] for s in stalks]
     for child, parent in [("a", "root"), ("a1", "a"), ("b", "root"), ("b1", "b")]:
         assert names.index(parent) < names.index(child)

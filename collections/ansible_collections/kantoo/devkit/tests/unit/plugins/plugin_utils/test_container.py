@@ -43,8 +43,8 @@ def test_every_option_is_a_containers_run_argument():
     if proc.returncode != 0 and "No module named 'docker'" in proc.stderr:
         pytest.skip("the Docker SDK is not installed here")
     assert proc.returncode == 0, proc.stderr
-    run_arguments = set(json.loads(proc.stdout)) | {"network", "remove", "stdout", "stderr", "stream", "volumes",
-                                                     "ports"}
+    known = {"network", "remove", "stdout", "stderr", "stream", "volumes", "ports"}
+    run_arguments = set(json.loads(proc.stdout)) | known
     assert CONTAINER_OPTIONS <= run_arguments and RUNNER_OPTIONS <= run_arguments
 
 

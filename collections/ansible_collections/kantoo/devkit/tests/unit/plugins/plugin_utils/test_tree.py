@@ -29,7 +29,7 @@ def test_precedence_stalk_file_then_architecture_paths_globals_ancestors_node(pr
           }
         }
     """)
-    _, stalks = read_tree(str(tree))
+    stalks = read_tree(str(tree))[1]
     child = stalks[1]["variables"]
     assert [child[k] for k in "ABCDEF"] == ["stalk", "arch", "paths", "globals", "parent", "child"]
     assert child["ONLY_STALK"] == "kept"
@@ -41,7 +41,7 @@ def test_an_all_caps_key_is_a_variable_whatever_its_value(project, write):
     tree = write(project / "tree.hjson", ARCH + """
         stalks: {"a": {"MY_VAR": {"k": "v"}, "LIST": [1, 2], "b": {}}}
     """)
-    _, stalks = read_tree(str(tree))
+    stalks = read_tree(str(tree))[1]
     assert [s["name"] for s in stalks] == ["a", "b"], "MY_VAR must not be read as a child stalk"
     assert stalks[1]["variables"]["MY_VAR"] == {"k": "v"} and stalks[1]["parent"] == "a"
 
