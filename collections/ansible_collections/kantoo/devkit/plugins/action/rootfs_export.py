@@ -17,9 +17,7 @@ import tempfile
 import time
 from urllib.parse import urlparse
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import (
-    DockerUnavailable, connect, find_image)
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import status
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect, engine_url, find_image
 from ansible_collections.kantoo.devkit.plugins.modules.rootfs_export import ARGUMENT_SPEC, MUTUALLY_EXCLUSIVE
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.rootfs import ExportError, Selection, repack
@@ -50,28 +48,23 @@ class ActionModule(ControllerAction):
                 if find_image(client, args["image"]) is None:
                     raise ExportError("image '%s' does not exist" % args["image"])
                 # created, never started: its file system is the image's, plus Docker's init layer
-                source = created = client.api.create_container(args["image"], entrypoint=["/bin/true"])["Id"]
+                source = created = client.create_container({"Image": args["image"], "Entrypoint": ["/bin/true"]})
             exported = os.path.join(workdir, "export.tar")
             with open(exported, "wb") as out:
-                for chunk in client.api.export(source, chunk_size=CHUNK):
+                for chunk in client.export(source, chunk_size=CHUNK):
                     out.write(chunk)
             tarballs = self._export(client, target, args, exported, selection, workdir)
         except ExportError as exc:
             return dict(result, failed=True, msg="rootfs_export: %s" % exc)
-        except DockerUnavailable as exc:
-            return dict(result, failed=True, msg=str(exc))
+        except EngineError as exc:
+            return dict(result, failed=True, msg=exc.message("rootfs_export: docker refused a request of the export"))
         except OSError as exc:
             return dict(result, failed=True, msg="rootfs_export: %s" % exc)
-        except Exception as exc:  # an error answer of the engine (module_utils/engine.py)
-            if status(exc) is None:
-                raise
-            return dict(result, failed=True, msg="rootfs_export: docker refused a request of the export: %s"
-                        % getattr(exc, "explanation", exc))
         finally:
             if created:
                 # a leftover is only litter: it must not fail an export that is done
-                with contextlib.suppress(Exception):
-                    client.api.remove_container(created, v=True, force=True)
+                with contextlib.suppress(EngineError):
+                    client.remove_container(created, v=True, force=True)
             shutil.rmtree(workdir, ignore_errors=True)
         return dict(result, changed=any(t["changed"] for t in tarballs), tarballs=tarballs)
 
@@ -142,8 +135,7 @@ def _overlay(overlay):
 
 
 def _local_engine(docker_host):
-    host = docker_host or os.environ.get("DOCKER_HOST") or "unix://"
-    return urlparse(host).scheme == "unix"
+    return urlparse(engine_url(docker_host)).scheme == "unix"
 
 
 def _place(client, container, dest, docker_host):
@@ -152,7 +144,7 @@ def _place(client, container, dest, docker_host):
         raise ExportError("'%s' is not an absolute path" % dest)
     if container is None:
         return "host", dest
-    mounts = [m for m in client.api.inspect_container(container).get("Mounts") or []
+    mounts = [m for m in client.inspect_container(container).get("Mounts") or []
               if dest == m["Destination"] or dest.startswith(m["Destination"].rstrip("/") + "/")]
     if not mounts:
         return "container", container
@@ -184,9 +176,9 @@ class _Chunks:
 
 def _differs_in_container(client, container, dest, new):
     try:
-        stream, stat = client.api.get_archive(container, dest, chunk_size=CHUNK)
-    except Exception as exc:  # of either client
-        if status(exc) == 404:
+        stream, stat = client.get_archive(container, dest, chunk_size=CHUNK)
+    except EngineError as exc:
+        if exc.status_code == 404:
             return True
         raise
     if stat.get("size") != os.path.getsize(new):
@@ -211,9 +203,9 @@ def _put(client, container, dest, new, workdir):
     directory = posixpath.dirname(dest)
     try:
         with open(wrapped, "rb") as data:
-            client.api.put_archive(container, directory, data)
-    except Exception as exc:  # of either client
-        if status(exc) == 404:
+            client.put_archive(container, directory, data)
+    except EngineError as exc:
+        if exc.status_code == 404:
             raise ExportError("directory %s does not exist in container '%s'" % (directory, container))
         raise
     finally:

@@ -11,7 +11,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.modules.script_step import ARGUMENT_SPEC
-from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import APIError, DockerUnavailable, connect
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.secrets import redact, secret_values
 
 display = Display()
@@ -58,11 +58,11 @@ class ActionModule(ControllerAction):
         secrets = secret_values(task_vars, task_vars.get("kantoo_variables"), env)
         try:
             client = connect()
-            run = client.api.exec_create(args["container"], [args["interpreter"], args["script"]],
-                                         environment=env, workdir="/")["Id"]
+            run = client.exec_create(args["container"], [args["interpreter"], args["script"]],
+                                     environment=env, workdir="/")
             output, live = [], LineStream() if args["watch"] else None
             with open(args["log_file"], "a", encoding="utf-8") as log:
-                for text in whole_lines(client.api.exec_start(run, stream=True)):
+                for text in whole_lines(client.exec_start(run)):
                     text = redact(text, secrets)
                     log.write(text)
                     log.flush()
@@ -73,11 +73,9 @@ class ActionModule(ControllerAction):
                 live.close()
             elif output:
                 display.display("".join(output).rstrip("\n"))
-            rc = client.api.exec_inspect(run)["ExitCode"]
-        except DockerUnavailable as exc:
-            return dict(failed=True, msg=str(exc))
-        except APIError as exc:
-            return dict(failed=True, msg="docker could not run %s: %s" % (args["script"], exc.explanation))
+            rc = client.exec_inspect(run)["ExitCode"]
+        except EngineError as exc:
+            return dict(failed=True, msg=exc.message("docker could not run %s" % args["script"]))
         result.update(rc=rc, changed=True, log_file=args["log_file"])
         if rc != 0:
             result.update(failed=True, msg="%s %s exited with code %d" % (args["interpreter"], args["script"], rc))

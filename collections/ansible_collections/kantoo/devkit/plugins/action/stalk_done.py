@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.modules.stalk_done import ARGUMENT_SPEC
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import DockerUnavailable, connect, status
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import mark
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import remove_containers_of, this_run
 
@@ -20,9 +20,7 @@ class ActionModule(ControllerAction):
         try:
             # what is left of this stalk's steps in this run: containers still being removed, a failed commit's
             remove_containers_of(connect(), run, task_vars["kantoo_repository"])
-        except Exception as exc:  # no daemon, or an error answer of either client (module_utils/engine.py)
-            if not isinstance(exc, DockerUnavailable) and status(exc) is None:
-                raise
+        except EngineError as exc:
             if args["failed"]:  # the stalk's failure is reported already; the next run removes what is left
                 return dict(result, changed=False)
             return dict(failed=True, msg="could not remove the containers of %s: %s" % (task_vars["kantoo_stalk"], exc))

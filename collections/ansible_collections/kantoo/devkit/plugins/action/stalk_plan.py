@@ -14,7 +14,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.modules.stalk_plan import ARGUMENT_SPEC
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import DockerUnavailable, connect, status
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.arguments import check_role_arguments
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import acquire, forget_finished_runs, wait_for
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import sweep, this_run
@@ -79,12 +79,9 @@ class ActionModule(ControllerAction):
                 if self._task.check_mode:
                     for line in result["creates"]:
                         display.display("stalk '%s': %s" % (stalk["kantoo_stalk"], line))
-        except (TreeError, DockerUnavailable) as exc:
+        except TreeError as exc:
             return dict(failed=True, msg=str(exc))
-        except Exception as exc:  # an error answer of the engine, from either client (module_utils/engine.py)
-            if status(exc) is None:
-                raise
-            return dict(failed=True, msg="stalk '%s': docker refused a request: %s"
-                        % (stalk["kantoo_stalk"], getattr(exc, "explanation", exc)))
+        except EngineError as exc:
+            return dict(failed=True, msg=exc.message("stalk '%s': docker refused a request" % stalk["kantoo_stalk"]))
         result["changed"] = False
         return result

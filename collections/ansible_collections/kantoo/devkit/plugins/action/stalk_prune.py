@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.modules.stalk_prune import ARGUMENT_SPEC
-from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import APIError, DockerUnavailable, connect
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.prune import prune_stalk
 
 
@@ -23,10 +23,8 @@ class ActionModule(ControllerAction):
                 if hostvars[h].get("kantoo_tree_file") == task_vars["kantoo_tree_file"]}
         try:
             removed, kept = prune_stalk(connect(), task_vars["kantoo_stalk"], task_vars["kantoo_repository"], tree)
-        except DockerUnavailable as exc:
-            return dict(failed=True, msg=str(exc))
-        except APIError as exc:
-            return dict(failed=True, msg="docker refused to remove an image of %s: %s"
-                        % (task_vars["kantoo_repository"], exc.explanation))
+        except EngineError as exc:
+            return dict(failed=True, msg=exc.message("docker refused to remove an image of %s"
+                                                     % task_vars["kantoo_repository"]))
         result.update(changed=bool(removed), removed=removed, kept=kept)
         return result

@@ -10,7 +10,7 @@ import shlex
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.modules.stalk_shell import ARGUMENT_SPEC
-from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import DockerUnavailable, connect, find_image
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect, find_image
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import shell_command
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.secrets import is_secret
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import container_config
@@ -28,7 +28,7 @@ class ActionModule(ControllerAction):
                             % image)
             stalk = {k: v for k, v in task_vars.items() if k.startswith("kantoo_")}
             config = container_config(stalk)
-        except (DockerUnavailable, TreeError) as exc:
+        except (EngineError, TreeError) as exc:
             return dict(failed=True, msg=str(exc))
         command = shell_command(image, config["options"], config["mounts"], task_vars.get("kantoo_env") or {},
                                 is_secret)

@@ -12,15 +12,14 @@ import time
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.modules.step_container import ARGUMENT_SPEC, REQUIRED_IF
-from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import (
-    APIError, DockerUnavailable, connect, find_image)
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect, find_image
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import remove_container, start_container
 from ansible_collections.kantoo.devkit.plugins.module_utils.flatten import flattened, layer_count
 from ansible_collections.kantoo.devkit.plugins.module_utils.names import (
     INPUTS_LABEL, KEY_LABEL, REPOSITORY_LABEL, RUN_LABEL, STALK_LABEL, STEP_LABEL, TREE_LABEL)
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import cache_key
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import start_watcher, this_run
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import log_dir
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, log_dir
 
 
 def log_file(task_vars, step):
@@ -43,11 +42,11 @@ class ActionModule(ControllerAction):
             if args["state"] == "absent":
                 return dict(result, name=args["name"], changed=remove_container(client, args["name"]))
             result.update(self._start(client, args, task_vars))
-        except DockerUnavailable as exc:
+        except TreeError as exc:  # an option value no container can take (plugin_utils/engine_options.py)
             return dict(failed=True, msg=str(exc))
-        except APIError as exc:
-            return dict(failed=True, msg="docker could not start a container for step '%s': %s"
-                        % (args["step"], exc.explanation))
+        except EngineError as exc:
+            return dict(failed=True, msg=exc.message("docker could not start a container for step '%s'" % args["step"]
+                                                     if args["step"] else "docker could not remove '%s'" % args["name"]))
         return result
 
     @staticmethod

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import (
-    APIError, DockerUnavailable, NotFound, connect, tag_image)
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect, tag_image
 
 
 def image_config(client, container):
-    """The config of the image the container was started from, so that the container's own
+    """The config of the image the container (its inspect answer) was started from, so that the container's own
     entrypoint, tty and run-time env do not leak into the committed image."""
-    parent = client.api.inspect_image(container.attrs["Image"])
+    parent = client.inspect_image(container["Image"])
     conf = copy.deepcopy(parent.get("Config") or {})
     # Docker fills an empty Entrypoint from the container; [] keeps "no entrypoint".
     if not conf.get("Entrypoint"):
@@ -25,10 +24,10 @@ def image_config(client, container):
 
 def commit_container(client, params, check_mode=False):
     """Commit params['container']; returns the result dict of the module."""
-    container = client.containers.get(params["container"])
+    container = client.inspect_container(params["container"])
     tags = [params["tag"]] + list(params["extra_tags"] or [])
     result = dict(changed=True, repository=params["repository"], tags=tags, image_id=None,
-                  parent_image_id=container.attrs["Image"])
+                  parent_image_id=container["Image"])
     if check_mode:
         return result
     conf = image_config(client, container) if params["keep_image_config"] else {}
@@ -36,8 +35,8 @@ def commit_container(client, params, check_mode=False):
         labels = dict(conf.get("Labels") or {})
         labels.update({k: str(v) for k, v in params["labels"].items()})
         conf["Labels"] = labels
-    response = client.api.commit(
-        container.id, repository=params["repository"], tag=tags[0], message=params.get("comment"),
+    response = client.commit(
+        container["Id"], repository=params["repository"], tag=tags[0], message=params.get("comment"),
         author=params.get("author"), changes=params["changes"] or None, conf=conf or None)
     image_id = response["Id"]
     for tag in tags[1:]:
@@ -47,7 +46,7 @@ def commit_container(client, params, check_mode=False):
 
 
 def remove_now(client, name):
-    client.api.remove_container(name, v=True, force=True)
+    client.remove_container(name, v=True, force=True)
 
 
 def run_commit(params, check_mode=False, remove=remove_now):
@@ -56,16 +55,15 @@ def run_commit(params, check_mode=False, remove=remove_now):
     try:
         client = connect(params["docker_host"])
         result = commit_container(client, params, check_mode)
-    except DockerUnavailable as exc:
-        return dict(failed=True, msg=str(exc))
-    except NotFound:
-        return dict(failed=True, msg="container '%s' does not exist" % params["container"])
-    except APIError as exc:
-        return dict(failed=True, msg="docker refused the commit of '%s': %s" % (params["container"], exc.explanation))
+    except EngineError as exc:
+        if exc.status_code == 404:
+            return dict(failed=True, msg="container '%s' does not exist" % params["container"])
+        return dict(failed=True, msg=exc.message("docker refused the commit of '%s'" % params["container"]))
     if params["remove"] and not check_mode:
         try:
             remove(client, params["container"])
-        except APIError as exc:
-            return dict(result, failed=True, msg="committed '%s' as %s:%s, but could not remove it: %s"
-                        % (params["container"], params["repository"], params["tag"], exc.explanation))
+        except EngineError as exc:
+            return dict(result, failed=True, msg=exc.message("committed '%s' as %s:%s, but could not remove it"
+                                                             % (params["container"], params["repository"],
+                                                                params["tag"])))
     return result

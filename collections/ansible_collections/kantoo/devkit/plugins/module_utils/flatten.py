@@ -12,7 +12,7 @@ from ansible_collections.kantoo.devkit.plugins.module_utils.names import FLATTEN
 
 
 def layer_count(client, image_id):
-    return len(client.api.inspect_image(image_id)["RootFS"].get("Layers") or [])
+    return len(client.inspect_image(image_id)["RootFS"].get("Layers") or [])
 
 
 def config_changes(config):
@@ -32,7 +32,7 @@ def config_changes(config):
 
 def flattened(client, image_id):
     """A one-layer copy of image_id with the same config; made once, then found by its label."""
-    found = client.api.images(all=True, filters={"label": "%s=%s" % (FLATTENED_LABEL, image_id)}, quiet=True)
+    found = client.images(all=True, filters={"label": "%s=%s" % (FLATTENED_LABEL, image_id)}, quiet=True)
     if found:
         return found[0]
     return export_import(client, image_id, {FLATTENED_LABEL: image_id})
@@ -40,14 +40,12 @@ def flattened(client, image_id):
 
 def export_import(client, image_id, labels=None, repository=None, tag=None):
     """A one-layer copy of image_id with its config, less its declared volumes (as the seed imported)."""
-    changes, image_labels = config_changes(client.api.inspect_image(image_id)["Config"] or {})
+    changes, image_labels = config_changes(client.inspect_image(image_id)["Config"] or {})
     image_labels.update(labels or {})
     changes += ["LABEL %s=%s" % (k, json.dumps(v)) for k, v in sorted(image_labels.items())]
-    container = client.api.create_container(image_id, entrypoint=["/bin/true"])["Id"]
+    container = client.create_container({"Image": image_id, "Entrypoint": ["/bin/true"]})
     try:
-        stream = client.api.export(container)
-        result = client.api.import_image_from_stream(stream, repository=repository, tag=tag, changes=changes)
+        # the export streams straight into the import: nothing of the size of a root file system is held here
+        return client.import_image(client.export(container), repository=repository, tag=tag, changes=changes)
     finally:
-        client.api.remove_container(container, force=True)
-    status = json.loads(result.strip().splitlines()[-1]) if isinstance(result, str) else result
-    return status["status"] if status["status"].startswith("sha256:") else "sha256:" + status["status"]
+        client.remove_container(container, force=True)

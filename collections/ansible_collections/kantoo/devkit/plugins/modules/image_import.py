@@ -72,8 +72,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import (
-    APIError, DockerUnavailable, connect, find_image)
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect, find_image
 from ansible_collections.kantoo.devkit.plugins.module_utils.flatten import export_import
 
 ARGUMENT_SPEC = dict(
@@ -108,9 +107,8 @@ def import_rootfs(module, client):
         # a tarball in the module's temporary directory, removed with it
         tarball = os.path.join(module.tmpdir, "rootfs.tar")
         module.run_command(["tar", "-C", params["rootfs"], "--numeric-owner", "-cf", tarball, "."], check_rc=True)
-    # from a file, not a stream: the SDK would announce a chunked body and requests send a sized one
-    client.api.import_image_from_file(tarball, repository=repository, tag=tag, changes=params["changes"] or None)
-    return find_image(client, params["name"])
+    with open(tarball, "rb") as data:  # compressed or not: the engine reads either
+        return client.import_image(data, repository=repository, tag=tag, changes=params["changes"])
 
 
 def main():
@@ -124,9 +122,9 @@ def main():
         if module.check_mode:
             module.exit_json(changed=True, image_id=None)
         module.exit_json(changed=True, image_id=import_rootfs(module, client))
-    except DockerUnavailable as exc:
-        module.fail_json(msg=str(exc))
-    except (APIError, OSError) as exc:
+    except EngineError as exc:
+        module.fail_json(msg=exc.message("import of %s failed" % module.params["name"]))
+    except OSError as exc:
         module.fail_json(msg="import of %s failed: %s" % (module.params["name"], exc))
 
 

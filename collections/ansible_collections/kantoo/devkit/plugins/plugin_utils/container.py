@@ -5,14 +5,17 @@
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import hashlib
 import os
 import shutil
 import subprocess
 import uuid
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import status
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError
 from ansible_collections.kantoo.devkit.plugins.module_utils.names import DAEMON_LABEL, STALK_LABEL, STEP_LABEL
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.engine_options import create_fields
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
 
 # containers.run arguments the runner sets itself, accepted and ignored: a step container is kept alive by a
@@ -137,23 +140,32 @@ def start_options(options):
     return dict(options, network_mode="host")
 
 
+Started = collections.namedtuple("Started", "id name")
+
+
 def start_container(client, image, stalk, step, options, mounts, daemon=False, owner=None):
     """A container for one step, kept alive by a shell waiting on its tty; a daemon one is never cleaned up.
-    owner labels it with its run and repository, so that what a run that is gone left is found and removed."""
-    from docker.types import Mount
-
+    owner labels it with its run and repository, so that what a run that is gone left is found and removed.
+    Returns its id and name."""
+    fields, platform = create_fields(start_options(options))
     for mount in mounts:
         if not mount["read_only"]:
             os.makedirs(mount["source"], exist_ok=True)
     labels = dict({STALK_LABEL: stalk, STEP_LABEL: step}, **(owner or {}))
     if daemon:
         labels[DAEMON_LABEL] = "true"
-    return client.containers.run(
-        image, entrypoint=["/bin/sh"], tty=True, detach=True,
-        name="kantoo-%s-%s-%s" % (stalk, step, uuid.uuid4().hex[:8]),
-        labels=labels,
-        mounts=[Mount(m["target"], m["source"], type="bind", read_only=m["read_only"]) for m in mounts],
-        **start_options(options))
+    fields["HostConfig"]["Mounts"] = [{"Type": "bind", "Source": m["source"], "Target": m["target"],
+                                       "ReadOnly": m["read_only"]} for m in mounts]
+    name = "kantoo-%s-%s-%s" % (stalk, step, uuid.uuid4().hex[:8])
+    container = client.create_container(dict(fields, Image=image, Entrypoint=["/bin/sh"], Tty=True, Labels=labels),
+                                        name=name, platform=platform)
+    try:
+        client.start_container(container)
+    except EngineError:
+        with contextlib.suppress(EngineError):  # what the engine said of the start is what matters
+            client.remove_container(container, v=True, force=True)
+        raise
+    return Started(container, name)
 
 
 def remove_container(client, name):
@@ -162,14 +174,16 @@ def remove_container(client, name):
     False when there was no such container."""
     docker_cli = shutil.which("docker")
     if docker_cli:
-        subprocess.Popen([docker_cli, "rm", "--force", "--volumes", name],  # pylint: disable=consider-using-with
+        # the client's engine, not whatever the CLI's context would name
+        command = [docker_cli, "--host", client.url, "rm", "--force", "--volumes", name]
+        subprocess.Popen(command,  # pylint: disable=consider-using-with
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         return True
     try:
-        client.api.remove_container(name, v=True, force=True)
+        client.remove_container(name, v=True, force=True)
         return True
-    except Exception as exc:  # of either client (see module_utils/engine.py)
-        if status(exc) == 404:
+    except EngineError as exc:
+        if exc.status_code == 404:
             return False
         raise
 

@@ -21,19 +21,13 @@ import tempfile
 import time
 from contextlib import contextmanager
 
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import engine_url
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import alive, describe, file_name
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
-
-DEFAULT_ENGINE = "unix:///var/run/docker.sock"
 
 
 def lock_dir():
     return os.environ.get("KANTOO_LOCK_DIR") or os.path.join(tempfile.gettempdir(), "kantoo-devkit-locks")
-
-
-def engine_of(stalk):
-    """The engine a stalk's images live on."""
-    return os.environ.get("DOCKER_HOST") or DEFAULT_ENGINE
 
 
 @contextmanager
@@ -72,12 +66,14 @@ def _take(directory, engine, repository, me):
     return None
 
 
-def acquire(stalks, run, wait=True, say=None, poll=0.5):
-    """Take the locks of the repositories of these stalks for run, in one order; wait (saying so once per
-    holder) for a live run that holds one, or stop at once when wait is false."""
+def acquire(stalks, run, wait=True, say=None, poll=0.5, docker_host=None):
+    """Take the locks of the repositories of these stalks on the engine at docker_host (connect()'s default when
+    None) for run, in one order; wait (saying so once per holder) for a live run that holds one, or stop at once
+    when wait is false."""
     directory = lock_dir()
     os.makedirs(directory, exist_ok=True)
-    wanted = sorted({(engine_of(s), s["kantoo_repository"], s.get("kantoo_tree_file", "")) for s in stalks})
+    engine = engine_url(docker_host)
+    wanted = sorted({(engine, s["kantoo_repository"], s.get("kantoo_tree_file", "")) for s in stalks})
     said = set()
     for engine, repository, tree_file in wanted:
         me = {"run": run, "tree_file": tree_file}

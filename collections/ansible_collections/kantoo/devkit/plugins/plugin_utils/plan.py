@@ -129,7 +129,7 @@ def explain_miss(client, reference, components, parent):
     previous = find_image(client, reference)
     if previous is None:
         return "never built"
-    labels = client.api.inspect_image(previous)["Config"]["Labels"] or {}
+    labels = client.inspect_image(previous)["Config"]["Labels"] or {}
     if INPUTS_LABEL not in labels:
         return "its image has no record of its inputs"
     before = json.loads(labels[INPUTS_LABEL])
@@ -149,7 +149,7 @@ def explain_miss(client, reference, components, parent):
 
 def find_cached(client, key):
     """The newest image labelled with key, or None."""
-    images = client.api.images(all=True, filters={"label": "%s=%s" % (KEY_LABEL, key)})
+    images = client.images(all=True, filters={"label": "%s=%s" % (KEY_LABEL, key)})
     return max(images, key=lambda i: i["Created"])["Id"] if images else None
 
 

@@ -10,7 +10,7 @@ root stalk's ':initial' is often the only name of its base image (an imported st
 
 from __future__ import annotations
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.docker_client import APIError, NotFound
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError
 from ansible_collections.kantoo.devkit.plugins.module_utils.names import REPOSITORY_LABEL
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import remove_leftovers
 
@@ -25,9 +25,9 @@ def _names(image):
 def _untag(client, image, tag, tree_repositories, removed, kept):
     """Remove one tag of the stalk's repository, unless it is the last name of an image the tree did not make."""
     # a listing filtered by repository shows only that repository's tags: ask for all of the image's names
-    if len(_names(client.api.inspect_image(image["Id"]))) > 1 \
+    if len(_names(client.inspect_image(image["Id"]))) > 1 \
             or (image.get("Labels") or {}).get(REPOSITORY_LABEL) in tree_repositories:
-        client.api.remove_image(tag)
+        client.remove_image(tag)
         removed.append(tag)
     else:
         kept[tag] = KEPT % (tag, tag)
@@ -35,7 +35,7 @@ def _untag(client, image, tag, tree_repositories, removed, kept):
 
 def _own_tags(client, repository):
     """(image, tag) for every tag of repository."""
-    return [(image, tag) for image in client.api.images(name=repository) for tag in _names(image)
+    return [(image, tag) for image in client.images(name=repository) for tag in _names(image)
             if tag.rsplit(":", 1)[0] == repository]
 
 
@@ -50,7 +50,7 @@ def prune_stalk(client, stalk, repository, tree_repositories=None):
     for image, tag in _own_tags(client, repository):
         if tag.endswith(":initial"):
             _untag(client, image, tag, tree_repositories, removed, kept)
-    made = client.api.images(all=True, filters={"label": "%s=%s" % (REPOSITORY_LABEL, repository)})
+    made = client.images(all=True, filters={"label": "%s=%s" % (REPOSITORY_LABEL, repository)})
     for image in sorted(made, key=lambda i: i["Created"], reverse=True):
         tags = _names(image)
         ours = [t for t in tags if t.rsplit(":", 1)[0] == repository]
@@ -58,18 +58,18 @@ def prune_stalk(client, stalk, repository, tree_repositories=None):
         try:
             if len(ours) < len(tags):  # another tree reuses this cached step: only our tags go
                 for tag in ours:
-                    client.api.remove_image(tag)
+                    client.remove_image(tag)
             else:
-                client.api.remove_image(image["Id"], force=True)
-        except NotFound:  # gone with a child already
-            pass
-        except APIError as exc:
+                client.remove_image(image["Id"], force=True)
+        except EngineError as exc:
+            if exc.status_code == 404:  # gone with a child already
+                continue
             if exc.status_code != 409:
                 raise
             # 409: images are built on it (another tree's, or the stalk's children when they are kept):
             # it stays for them, without the stalk's names
             for tag in ours:
-                client.api.remove_image(tag)
+                client.remove_image(tag)
     for image, tag in _own_tags(client, repository):  # tags on images made by something else
         if tag not in removed and tag not in kept:
             _untag(client, image, tag, tree_repositories, removed, kept)

@@ -24,7 +24,7 @@ import signal
 import socket
 import time
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import DockerUnavailable, connect, status
+from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect
 from ansible_collections.kantoo.devkit.plugins.module_utils.names import DAEMON_LABEL, REPOSITORY_LABEL, RUN_LABEL, STALK_LABEL
 
 HOST = socket.gethostname()
@@ -85,7 +85,7 @@ def describe(run):
 def _step_containers(client, label):
     """Containers the runner started for steps: a container someone starts from a step image inherits its labels,
     but not its name."""
-    return [c for c in client.api.containers(all=True, filters={"label": label})
+    return [c for c in client.containers(all=True, filters={"label": label})
             if any(n.lstrip("/").startswith("kantoo-") for n in c.get("Names") or [])
             and (c.get("Labels") or {}).get(DAEMON_LABEL) != "true"]
 
@@ -93,9 +93,9 @@ def _step_containers(client, label):
 def _remove(client, containers):
     for container in containers:
         try:
-            client.api.remove_container(container["Id"], v=True, force=True)
-        except Exception as exc:  # of either client (see module_utils/engine.py)
-            if status(exc) not in (404, 409):  # gone, or being removed already
+            client.remove_container(container["Id"], v=True, force=True)
+        except EngineError as exc:
+            if exc.status_code not in (404, 409):  # gone, or being removed already
                 raise
 
 
@@ -109,7 +109,7 @@ def remove_containers_of(client, run, repository=None):
 def remove_leftovers(client, stalk):
     """Before a prune: every container of the stalk, a container started from one of its images included, unless
     a live run's step runs in it or it is a daemonized step's."""
-    containers = client.api.containers(all=True, filters={"label": "%s=%s" % (STALK_LABEL, stalk)})
+    containers = client.containers(all=True, filters={"label": "%s=%s" % (STALK_LABEL, stalk)})
     _remove(client, [c for c in containers if (c.get("Labels") or {}).get(DAEMON_LABEL) != "true"
                      and not alive((c.get("Labels") or {}).get(RUN_LABEL) or "")])
 
@@ -140,11 +140,8 @@ def on_exit_remove_containers(project, docker_host=None):
             return
         try:
             remove_containers_of(connect(docker_host, timeout=30), run)
-        except (DockerUnavailable, OSError):
+        except EngineError:  # no engine, or an error answer: nothing more can be done at exit
             pass
-        except Exception as exc:  # an error answer of the engine: nothing more can be done at exit
-            if status(exc) is None:
-                raise
 
     atexit.register(clean_up)
 
