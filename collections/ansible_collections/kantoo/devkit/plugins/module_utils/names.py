@@ -48,6 +48,15 @@ def image(repository_name, tag):
     return "%s:%s" % (repository_name, tag)
 
 
+def split_image(name):
+    """repository and tag of an image name, the inverse of image(); 'latest' when it has no tag, and a ':' in a
+    registry's host:port is not a tag."""
+    if ":" not in name.rsplit("/", 1)[-1]:
+        return name, "latest"
+    repository_name, tag = name.rsplit(":", 1)
+    return repository_name, tag
+
+
 def failed_tag(step):
     """The tag of the file system a failed step left."""
     return step + FAILED_SUFFIX

@@ -11,7 +11,7 @@ root stalk's ':initial' is often the only name of its base image (an imported st
 from __future__ import annotations
 
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import REPOSITORY_LABEL
+from ansible_collections.kantoo.devkit.plugins.module_utils.names import INITIAL_TAG, REPOSITORY_LABEL, split_image
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import remove_leftovers
 
 KEPT = "%s: kept, since it is the only name of an image this tree did not build (a base image); remove it with " \
@@ -36,7 +36,7 @@ def _untag(client, image, tag, tree_repositories, removed, kept):
 def _own_tags(client, repository):
     """(image, tag) for every tag of repository."""
     return [(image, tag) for image in client.images(name=repository) for tag in _names(image)
-            if tag.rsplit(":", 1)[0] == repository]
+            if split_image(tag)[0] == repository]
 
 
 def prune_stalk(client, stalk, repository, tree_repositories=None):
@@ -48,12 +48,12 @@ def prune_stalk(client, stalk, repository, tree_repositories=None):
     removed, kept = [], {}
     # :initial is the parent's final, or an outside image: at most the tag goes
     for image, tag in _own_tags(client, repository):
-        if tag.endswith(":initial"):
+        if split_image(tag)[1] == INITIAL_TAG:
             _untag(client, image, tag, tree_repositories, removed, kept)
     made = client.images(all=True, filters={"label": "%s=%s" % (REPOSITORY_LABEL, repository)})
     for image in sorted(made, key=lambda i: i["Created"], reverse=True):
         tags = _names(image)
-        ours = [t for t in tags if t.rsplit(":", 1)[0] == repository]
+        ours = [t for t in tags if split_image(t)[0] == repository]
         removed.extend(ours)
         try:
             if len(ours) < len(tags):  # another tree reuses this cached step: only our tags go

@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import re
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import FAILED_SUFFIX, repository_prefix
+from ansible_collections.kantoo.devkit.plugins.module_utils.names import (
+    FAILED_SUFFIX, FINAL_TAG, INITIAL_TAG, image, repository as repository_of)
 
 try:
     import hjson
@@ -186,7 +187,7 @@ def image_reference(value, variables):
     """The seed's DOCKER_INIT_IMG: 'stalk:tag' is relative to {OS}/{ARCH}/{SUBARCH}/, a value with a '/' is a full reference."""
     if "/" in value:
         return value
-    return "%s/%s" % (repository_prefix(variables), value)
+    return repository_of(variables, value)  # 'stage3:final': the stalk stage3's repository, with the tag
 
 
 def ancestors_of(parent, stalks):
@@ -221,7 +222,7 @@ def read_tree(tree_file):
         for key in ("OS", "ARCH", "SUBARCH"):
             if variables.get(key) in (None, ""):
                 raise TreeError("%s: variable %s is not set; set it under 'architecture'" % (where, key))
-        repository = "%s/%s" % (repository_prefix(variables), name)
+        repository = repository_of(variables, name)
         if not REPOSITORY_RE.match(repository):
             raise TreeError("%s: image repository '%s' (from OS/ARCH/SUBARCH and the stalk name) is not a valid "
                             "Docker name; use lowercase letters, digits, '.', '_' and '-'" % (where, repository))
@@ -233,10 +234,10 @@ def read_tree(tree_file):
             initial = initial_image(manifest["variables"]["DOCKER_INIT_IMG"], variables,
                                     "%s: DOCKER_INIT_IMG" % manifest["path"])
         elif parent is not None:
-            initial = repositories[parent] + ":final"
+            initial = image(repositories[parent], FINAL_TAG)
         else:
             # the seed's rule: a root starts from its own repository's initial, a base image made beforehand
-            initial = repository + ":initial"
+            initial = image(repository, INITIAL_TAG)
         variables.pop("DOCKER_INIT_IMG", None)
         stalks.append({
             "name": name,
