@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect, tag_image
+from ansible_collections.kantoo.devkit.plugins.module_utils.names import image
 
 
 def image_config(client, container):
@@ -63,7 +64,7 @@ def run_commit(params, check_mode=False, remove=remove_now):
         try:
             remove(client, params["container"])
         except EngineError as exc:
-            return dict(result, failed=True, msg=exc.message("committed '%s' as %s:%s, but could not remove it"
-                                                             % (params["container"], params["repository"],
-                                                                params["tag"])))
+            return dict(result, failed=True, msg=exc.message("committed '%s' as %s, but could not remove it"
+                                                             % (params["container"],
+                                                                image(params["repository"], params["tag"]))))
     return result

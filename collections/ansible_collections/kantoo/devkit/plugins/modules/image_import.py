@@ -74,6 +74,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect, find_image
 from ansible_collections.kantoo.devkit.plugins.module_utils.flatten import export_import
+from ansible_collections.kantoo.devkit.plugins.module_utils.names import split_image
 
 ARGUMENT_SPEC = dict(
     name=dict(type="str", required=True),
@@ -87,16 +88,9 @@ ARGUMENT_SPEC = dict(
 SOURCES = ["rootfs", "tarball", "image"]  # exactly one of them
 
 
-def split_name(name):
-    """repository and tag of name; a ':' in a registry's host:port is not a tag."""
-    if ":" not in name.rsplit("/", 1)[-1]:
-        return name, "latest"
-    return tuple(name.rsplit(":", 1))
-
-
 def import_rootfs(module, client):
     params = module.params
-    repository, tag = split_name(params["name"])
+    repository, tag = split_image(params["name"])
     if params["image"]:
         source = find_image(client, params["image"])
         if source is None:

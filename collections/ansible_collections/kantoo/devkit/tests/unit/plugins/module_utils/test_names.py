@@ -36,3 +36,16 @@ def test_every_label_is_the_collections_own():
     labels = [value for key, value in vars(names).items() if key.endswith("_LABEL")]
     assert len(labels) >= 10 and len(set(labels)) == len(labels), "each label is named once"
     assert all(label.startswith(names.LABEL_PREFIX + ".") for label in labels)
+
+
+@pytest.mark.parametrize("name, parts", [
+    ("kantoo/amd64/bookworm/stage3:final", ("kantoo/amd64/bookworm/stage3", "final")),
+    ("kantoo/amd64/bookworm/stage3:build-failed", ("kantoo/amd64/bookworm/stage3", "build-failed")),
+    ("localhost:5000/base:initial", ("localhost:5000/base", "initial")),
+    ("localhost:5000/base", ("localhost:5000/base", "latest")),
+    ("base", ("base", "latest")),
+])
+def test_an_image_splits_into_its_repository_and_tag(name, parts):
+    assert names.split_image(name) == parts
+    if name.endswith(":" + parts[1]):
+        assert names.image(*parts) == name
