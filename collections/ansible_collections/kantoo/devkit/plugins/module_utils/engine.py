@@ -35,7 +35,8 @@ BLOCK = 1 << 16
 
 
 class EngineError(Exception):
-    """An error answer of the engine: its HTTP status code and explanation."""
+    """What went wrong with a call of the engine: an error answer, with its HTTP status code and the engine's
+    explanation; or no answer at all (EngineUnreachable, status_code None)."""
 
     def __init__(self, status_code, explanation):
         super().__init__(explanation if status_code is None
@@ -155,8 +156,10 @@ def connection_factory(url, environ=None):
         path = urlparse(url).path
         return lambda timeout: _UnixConnection(path, timeout)
     if scheme in ("tcp", "http", "https"):
-        context = None if scheme == "http" else tls_context(dict(environ, DOCKER_TLS="1") if scheme == "https"
-                                                            else environ)
+        if scheme == "tcp":
+            context = tls_context(environ)
+        else:  # http:// and https:// say themselves whether they are TLS
+            context = tls_context(dict(environ, DOCKER_TLS="1")) if scheme == "https" else None
         host, port = tcp_address(url, context is not None)
         if context is None:
             return lambda timeout: http.client.HTTPConnection(host, port, timeout=timeout, blocksize=BLOCK)

@@ -86,7 +86,7 @@ def test_unix_and_plain_tcp_connect_as_the_docker_cli_does():
     unix = engine.connection_factory("unix:///run/other.sock", {})(5)
     assert isinstance(unix, engine._UnixConnection) and unix._path == "/run/other.sock" and unix.timeout == 5
     plain = engine.connection_factory("tcp://10.0.0.2", {})(5)
-    assert type(plain) is engine.http.client.HTTPConnection and (plain.host, plain.port) == ("10.0.0.2", 2375)
+    assert not isinstance(plain, engine.http.client.HTTPSConnection) and (plain.host, plain.port) == ("10.0.0.2", 2375)
     assert engine.connection_factory("tcp://[::1]:4000", {})(5).host == "::1"
 
 
@@ -101,8 +101,8 @@ def test_tls_is_on_as_the_docker_cli_reads_the_environment(tmp_path):
                                                              "DOCKER_CERT_PATH": str(tmp_path)})(5)
     assert isinstance(connection, engine.http.client.HTTPSConnection) and connection.port == 2376
     assert isinstance(engine.connection_factory("https://builder", {})(5), engine.http.client.HTTPSConnection)
-    assert type(engine.connection_factory("http://builder", {"DOCKER_TLS": "1"})(5)) \
-        is engine.http.client.HTTPConnection
+    assert not isinstance(engine.connection_factory("http://builder", {"DOCKER_TLS": "1"})(5),
+                          engine.http.client.HTTPSConnection)
 
 
 def test_ssh_runs_dial_stdio_there_as_the_docker_cli_does():
