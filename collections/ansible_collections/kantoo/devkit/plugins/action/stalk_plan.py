@@ -18,10 +18,13 @@ from ansible_collections.kantoo.devkit.plugins.module_utils.engine import Engine
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.arguments import check_role_arguments
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import acquire, forget_finished_runs, wait_for
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import sweep, this_run
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import (
-    check_stalk, plan_stalk, stalk_source, tree_outputs)
+from ansible_collections.kantoo.devkit.plugins.plugin_utils import events
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.check import check_stalk
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import plan_stalk
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.source import stalk_source
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.stalk_config import tree_outputs
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.role import steps_source
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, log_dir
 
 display = Display()
 STALK_ROLE = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", "roles", "stalk"))
@@ -62,8 +65,11 @@ class ActionModule(ControllerAction):
                     return dict(failed=True, msg="%d stalks grow at once, and children wait for their parents in "
                                 "a fork each: run with at least as many forks (-f %d)" % (len(hosts), len(hosts)))
                 repositories = {host["kantoo_repository"] for host in tree}
-                result.update(check_stalk(client, stalk, stalk_source(stalk, role_dir, task_vars, produced),
-                                          repositories, args["force"]))
+                source = stalk_source(stalk, role_dir, task_vars, produced)
+                result["steps"] = source.names
+                result["up_to_date"] = check_stalk(client, stalk, source, repositories, args["force"])
+                if result["up_to_date"]:  # what the run does with this stalk, for the steps callback
+                    result.update(planned(stalk, source.names, []))
             else:
                 parent = stalk.get("kantoo_parent")
                 if parent in task_vars.get("ansible_play_hosts_all", []):
@@ -73,9 +79,10 @@ class ActionModule(ControllerAction):
                 # Ansible finds roles of roles_path by name, which reads better in its output than a path.
                 by_name = role_dir and os.path.dirname(role_dir) in [os.path.abspath(p) for p in C.DEFAULT_ROLES_PATH]
                 # read after the parent is done: what it wrote to a directory this stalk mounts is an input
-                result.update(plan_stalk(client, stalk, stalk_source(stalk, role_dir, task_vars, produced),
-                                         args["force"], self._task.check_mode), role_dir=role_dir,
-                              role=stalk["kantoo_stalk"] if by_name else role_dir)
+                plan = plan_stalk(client, stalk, stalk_source(stalk, role_dir, task_vars, produced),
+                                  args["force"], self._task.check_mode)
+                result.update(plan.as_dict(), role_dir=role_dir, role=stalk["kantoo_stalk"] if by_name else role_dir,
+                              **planned(stalk, plan.cached, [step.name for step in plan.todo]))
                 if self._task.check_mode:
                     for line in result["creates"]:
                         display.display("stalk '%s': %s" % (stalk["kantoo_stalk"], line))
@@ -85,3 +92,9 @@ class ActionModule(ControllerAction):
             return dict(failed=True, msg=exc.message("stalk '%s': docker refused a request" % stalk["kantoo_stalk"]))
         result["changed"] = False
         return result
+
+
+def planned(stalk, cached, todo):
+    """The stalk_planned event of the steps callback (plugin_utils/events.py)."""
+    return events.event(events.STALK_PLANNED, stalk=stalk["kantoo_stalk"], tree=stalk["kantoo_tree"],
+                        repository=stalk["kantoo_repository"], log_dir=log_dir(stalk), cached=cached, todo=todo)

@@ -13,7 +13,7 @@ from ansible_collections.kantoo.devkit.plugins.modules.stalk_shell import ARGUME
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect, find_image
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import shell_command
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.secrets import is_secret
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import container_config
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.stalk_config import container_config
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
 
 

@@ -5,19 +5,18 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
-from ansible_collections.kantoo.devkit.plugins.modules.step_container import ARGUMENT_SPEC, REQUIRED_IF
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect, find_image
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import remove_container, start_container
 from ansible_collections.kantoo.devkit.plugins.module_utils.flatten import flattened, layer_count
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import (
-    INPUTS_LABEL, KEY_LABEL, REPOSITORY_LABEL, RUN_LABEL, STALK_LABEL, STEP_LABEL, TREE_LABEL)
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import cache_key
+from ansible_collections.kantoo.devkit.plugins.module_utils.names import KEY_LABEL, REPOSITORY_LABEL, RUN_LABEL
+from ansible_collections.kantoo.devkit.plugins.modules.step_container import ARGUMENT_SPEC, REQUIRED_IF
+from ansible_collections.kantoo.devkit.plugins.plugin_utils import events
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import Step
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import start_watcher, this_run
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, log_dir
 
@@ -35,25 +34,27 @@ class ActionModule(ControllerAction):
     _supports_check_mode = False  # skipped in check mode: it acts on the Docker daemon
 
     def run(self, tmp=None, task_vars=None):
+        started = time.time()
         result = super().run(tmp, task_vars)
         args = self.arguments(ARGUMENT_SPEC, required_if=REQUIRED_IF)
+        step = Step.from_dict(args["step"]) if args["step"] else None
         try:
             client = connect()
             if args["state"] == "absent":
                 return dict(result, name=args["name"], changed=remove_container(client, args["name"]))
-            result.update(self._start(client, args, task_vars))
+            result.update(self._start(client, step, args, task_vars, started))
         except TreeError as exc:  # an option value no container can take (plugin_utils/engine_options.py)
             return dict(failed=True, msg=str(exc))
         except EngineError as exc:
-            return dict(failed=True, msg=exc.message("docker could not start a container for step '%s'" % args["step"]
-                                                     if args["step"] else "docker could not remove '%s'" % args["name"]))
+            return dict(failed=True, msg=exc.message("docker could not start a container for step '%s'" % step.name
+                                                     if step else "docker could not remove '%s'" % args["name"]))
         return result
 
     @staticmethod
-    def _start(client, args, task_vars):
-        parent = find_image(client, args["image"])
+    def _start(client, step, args, task_vars, started):
+        parent = find_image(client, step.parent)
         if parent is None:
-            return dict(failed=True, msg="image '%s' does not exist" % args["image"])
+            return dict(failed=True, msg="image '%s' does not exist" % step.parent)
         start_from = parent
         if layer_count(client, parent) >= args["max_layers"]:
             start_from = flattened(client, parent)
@@ -61,19 +62,14 @@ class ActionModule(ControllerAction):
         run = this_run()
         # before the container: whatever ends the run from here on, the watcher removes what it left
         start_watcher(task_vars["kantoo_project_dir"], run)
-        container = start_container(client, start_from, task_vars["kantoo_stalk"], args["step"],
-                                    config.get("options", {}), config.get("mounts", []), args["daemon"],
-                                    owner={RUN_LABEL: run, REPOSITORY_LABEL: task_vars["kantoo_repository"]})
-        key = cache_key(parent, args["digest"])
-        labels = {
-            KEY_LABEL: key,
-            INPUTS_LABEL: json.dumps(dict(args["inputs"], parent=parent), sort_keys=True),
-            REPOSITORY_LABEL: task_vars["kantoo_repository"],
-            TREE_LABEL: task_vars["kantoo_tree"],
-            STALK_LABEL: task_vars["kantoo_stalk"],
-            STEP_LABEL: args["step"],
-            # the image must not name the run: Docker would give that label to every container started from it
-            RUN_LABEL: "",
-        }
-        return dict(changed=True, name=container.name, parent_image_id=parent, key=key, labels=labels,
-                    flattened=start_from != parent, log_file=log_file(task_vars, args["step"]))
+        container = start_container(client, start_from, step.stalk, step.name,
+                                    config.get("options", {}), config.get("mounts", []), step.daemonize,
+                                    owner={RUN_LABEL: run, REPOSITORY_LABEL: step.repository})
+        log = log_file(task_vars, step.name)
+        # a step after one rebuilt in this run gets its key only now that its parent exists (see cache.py)
+        labels = step.labels(parent)
+        return dict(changed=True, name=container.name, parent_image_id=parent, flattened=start_from != parent,
+                    log_file=log, key=labels[KEY_LABEL], tag=step.tag, extra_tags=step.extra_tags, labels=labels,
+                    failed_tag=step.failed_tag, failed_labels=step.failed_labels(parent),
+                    **events.timed(events.STEP_STARTED, started, step=step.name, container=container.name,
+                                   parent_image=parent, log_file=log))

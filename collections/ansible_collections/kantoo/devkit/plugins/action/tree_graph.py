@@ -14,7 +14,7 @@ from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import Contro
 from ansible_collections.kantoo.devkit.plugins.modules.tree_graph import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.graph import GraphStalk, last_run, step_sizes, tree_dot
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import stalk_source
+from ansible_collections.kantoo.devkit.plugins.plugin_utils.source import stalk_source
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.role import steps_source
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, log_dir
 
@@ -39,7 +39,7 @@ class ActionModule(ControllerAction):
                                                hostvars[host].get("kantoo_steps_from", "auto"))
                 if error:
                     return dict(failed=True, msg=error)
-                steps = stalk_source(stalk, role_dir, {})[0]["steps"]
+                steps = stalk_source(stalk, role_dir, {}).names
                 stalks.append(GraphStalk(host, stalk["kantoo_parent"], stalk["kantoo_repository"],
                                          stalk["kantoo_initial_image"], steps))
                 logs = logs or log_dir(stalk)

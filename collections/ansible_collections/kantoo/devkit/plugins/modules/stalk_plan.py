@@ -62,7 +62,10 @@ cached:
   type: list
   elements: str
 todo:
-  description: The steps to run, each with its name, input digest, inputs and parent image.
+  description:
+    - The steps to run, each with its name, inputs (as digests), parent image and, when the parent image is known
+      before any step runs, its cache key and labels.
+    - Each is what M(kantoo.devkit.step_container) takes as O(kantoo.devkit.step_container#module:step).
   returned: unless check_only
   type: list
   elements: dict
@@ -94,6 +97,10 @@ up_to_date:
       whose ancestors are not up to date needs growing all the same. Never true with pretend or skip_until.
   returned: with check_only
   type: bool
+kantoo:
+  description: The stalk_planned event, for the C(kantoo.devkit.steps) callback; with check_only, for an up-to-date stalk.
+  returned: unless check_only, and with check_only when up to date
+  type: dict
 """
 
 from ansible_collections.kantoo.devkit.plugins.module_utils.controller import controller_only

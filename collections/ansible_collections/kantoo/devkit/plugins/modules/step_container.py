@@ -12,9 +12,10 @@ module: step_container
 short_description: Start or remove the container of one step of a kantoo stalk
 version_added: 0.1.0
 description:
-  - With O(state=started), starts a container from O(image) with the stalk's options and bind mounts, kept alive by
-    a shell waiting on its tty, and returns its name for the C(community.docker.docker) connection, the labels of
-    the step's image (with its cache key) and the path of the step's log file.
+  - With O(state=started), starts a container for O(step), from its parent image, with the stalk's options and bind
+    mounts, kept alive by a shell waiting on its tty, and returns its name for the C(community.docker.docker)
+    connection, the path of the step's log file, and the tags and labels (its cache key among them) that
+    M(kantoo.devkit.container_commit) gives the step's image, and those of the image of its failure.
   - A parent image with O(max_layers) layers or more is first flattened into a one-layer copy with the same config.
   - With O(state=absent), removes the container O(name) and its anonymous volumes, in the background when the
     C(docker) command is there; M(kantoo.devkit.stalk_done) removes what is left at the end of the stalk.
@@ -24,19 +25,12 @@ options:
     type: str
     choices: [started, absent]
     default: started
-  image:
-    description: Image to start from. Required with O(state=started).
-    type: str
   step:
-    description: Name of the step, for the container's name, the labels and the log file. Required with O(state=started).
-    type: str
-  digest:
-    description: Digest of the step's inputs, from M(kantoo.devkit.stalk_plan). Required with O(state=started).
-    type: str
-  inputs:
-    description: The step's inputs as digests, from M(kantoo.devkit.stalk_plan), kept in a label to explain misses.
+    description:
+      - The step to start, one item of RV(kantoo.devkit.stalk_plan#module:todo) as it is; its C(parent) is the image to
+        start from, its C(daemonize) labels the container so that no later run removes it (the seed's).
+      - Required with O(state=started).
     type: dict
-    default: {}
   config:
     description: Options and mounts of the stalk's containers, from M(kantoo.devkit.stalk_plan).
     type: dict
@@ -45,10 +39,6 @@ options:
     description: Flatten a parent image that has this many layers or more.
     type: int
     default: 100
-  daemon:
-    description: Label the container so that no later run removes it (the seed's C(daemonize)).
-    type: bool
-    default: false
   name:
     description: Container to remove. Required with O(state=absent).
     type: str
@@ -58,10 +48,7 @@ extends_documentation_fragment: [kantoo.devkit.common, kantoo.devkit.common.daem
 EXAMPLES = r"""
 - name: Start the container of a step
   kantoo.devkit.step_container:
-    image: "{{ stalk_step.parent }}"
-    step: "{{ stalk_step.name }}"
-    digest: "{{ stalk_step.digest }}"
-    inputs: "{{ stalk_step.inputs }}"
+    step: "{{ stalk_step }}"
     config: "{{ stalk_plan_result.container }}"
   register: stalk_container
 
@@ -80,8 +67,29 @@ key:
   description: Cache key of the step.
   returned: when started
   type: str
+tag:
+  description: Tag of the step's image, the step's name.
+  returned: when started
+  type: str
+extra_tags:
+  description: More tags of the step's image, C(final) for the stalk's last step.
+  returned: when started
+  type: list
+  elements: str
 labels:
   description: Labels for the step's image, its cache key and inputs among them.
+  returned: when started
+  type: dict
+failed_tag:
+  description: Tag of the image that keeps the file system of the step when it fails, C(<step>-failed).
+  returned: when started
+  type: str
+failed_labels:
+  description: Labels of that image, with no cache key (a failed step is never reused) and marked failed.
+  returned: when started
+  type: dict
+kantoo:
+  description: The step_started event, for the C(kantoo.devkit.steps) callback.
   returned: when started
   type: dict
 parent_image_id:
@@ -102,16 +110,12 @@ from ansible_collections.kantoo.devkit.plugins.module_utils.controller import co
 
 ARGUMENT_SPEC = dict(
     state=dict(type="str", choices=["started", "absent"], default="started"),
-    image=dict(type="str"),
-    step=dict(type="str"),
-    digest=dict(type="str"),
-    inputs=dict(type="dict", default={}),
+    step=dict(type="dict"),
     config=dict(type="dict", default={}),
     max_layers=dict(type="int", default=100),
-    daemon=dict(type="bool", default=False),
     name=dict(type="str"),
 )
-REQUIRED_IF = [["state", "started", ["image", "step", "digest"]], ["state", "absent", ["name"]]]
+REQUIRED_IF = [["state", "started", ["step"]], ["state", "absent", ["name"]]]
 
 
 def main():
