@@ -8,6 +8,7 @@ from __future__ import annotations
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.modules.stalk_done import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect
+from ansible_collections.kantoo.devkit.plugins.plugin_utils import events
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import mark
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import remove_containers_of, this_run
 
@@ -17,13 +18,16 @@ class ActionModule(ControllerAction):
         result = super().run(tmp, task_vars)
         args = self.arguments(ARGUMENT_SPEC)
         run = this_run()
+        # for the steps callback, whatever happens below: the stalk is over
+        result.update(events.event(events.STALK_DONE, failed=args["failed"]))
         try:
             # what is left of this stalk's steps in this run: containers still being removed, a failed commit's
             remove_containers_of(connect(), run, task_vars["kantoo_repository"])
         except EngineError as exc:
             if args["failed"]:  # the stalk's failure is reported already; the next run removes what is left
                 return dict(result, changed=False)
-            return dict(failed=True, msg="could not remove the containers of %s: %s" % (task_vars["kantoo_stalk"], exc))
+            return dict(result, failed=True,
+                        msg="could not remove the containers of %s: %s" % (task_vars["kantoo_stalk"], exc))
         finally:
             mark(task_vars["kantoo_project_dir"], run, task_vars["kantoo_stalk"], not args["failed"])
         result["changed"] = False

@@ -32,8 +32,8 @@ requirements:
 
 import json
 import os
-import time
 
+from ansible.playbook.task_include import TaskInclude
 from ansible.plugins.callback import CallbackBase
 from ansible.template import Templar
 
@@ -42,9 +42,9 @@ try:
 except ImportError:  # the event log is skipped; step logs still work
     eliot = None
 
+from ansible_collections.kantoo.devkit.plugins.plugin_utils import events
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.secrets import (
     Redactor, is_secret, is_secret_value, mask_display, secret_values)
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import log_dir
 
 STEP_CONNECTIONS = ("community.docker.docker", "community.docker.docker_api", "docker")
 
@@ -64,6 +64,28 @@ class RedactedFile:
         self._handle.flush()
 
 
+class StepRun:
+    """What the callback keeps of a step while it runs: its log file, its eliot action, whether it failed, and
+    when its container started and its tasks began (the step_started event's times)."""
+
+    def __init__(self, started, action=None):
+        self.log_file = started["log_file"]
+        self.action = action
+        self.failed = False
+        self.started, self.tasks_started = started["started"], started["ended"]
+
+    def phases(self, committed):
+        """Where the step's time went, in seconds: starting its container, its own tasks, the commit (the
+        step_committed event's times)."""
+        phases = {"start": self.tasks_started - self.started, "tasks": committed["started"] - self.tasks_started,
+                  "commit": committed["ended"] - committed["started"], "seconds": committed["ended"] - self.started}
+        return {name: round(value, 2) for name, value in phases.items()}
+
+    def finish(self):
+        if self.action is not None:
+            self.action.finish(RuntimeError("step failed, see %s" % self.log_file) if self.failed else None)
+
+
 class CallbackModule(CallbackBase):
     CALLBACK_VERSION = 2.0
     CALLBACK_TYPE = "notification"
@@ -78,11 +100,11 @@ class CallbackModule(CallbackBase):
         mask_display(self._redact)
         self._host_vars = {}    # host name -> its variables in this play, to template the secrets of roles with
         self._secret_sources = set()  # the roles and tasks whose secrets are learnt
-        self._steps = {}        # host name -> (log file, eliot action)
+        self._steps = {}        # host name -> StepRun of the step it runs
         self._stalks = {}       # host name -> eliot action
+        self._log_dirs = {}     # host name -> the stalk's LOG_DIR
         self._eliot_file = None
         self._last_run = {}     # log dir -> stalk -> step -> what this run did with it
-        self._started = {}      # host name -> when its running machinery task (container, commit) started
 
     # what the steps print ------------------------------------------------------------------------
 
@@ -131,10 +153,12 @@ class CallbackModule(CallbackBase):
             found[name] = value
         self._redact.learn(secret_values(found))
 
-    def _in_step(self, result):
+    @staticmethod
+    def _in_step(result):
+        """A task of a step: it runs over the step container's connection (the include of the step's tasks
+        has that connection in its vars too, but is no task of the step)."""
         task = result._task
-        return (task.get_vars().get("ansible_connection") in STEP_CONNECTIONS
-                and task.action not in ("include_role", "ansible.builtin.include_role"))
+        return task.get_vars().get("ansible_connection") in STEP_CONNECTIONS and not isinstance(task, TaskInclude)
 
     def _step_output(self, result):
         host = result._host
@@ -144,7 +168,7 @@ class CallbackModule(CallbackBase):
             self._display.display(stdout)
         step = self._steps.get(host.name)
         if step:
-            with open(step[0], "a", encoding="utf-8") as log:
+            with open(step.log_file, "a", encoding="utf-8") as log:
                 log.write("TASK [%s]\n" % result._task.get_name().rsplit(" : ", 1)[-1])
                 for text in (stdout, stderr):
                     if text:
@@ -152,43 +176,32 @@ class CallbackModule(CallbackBase):
                 if result._result.get("failed"):
                     log.write("FAILED: %s\n" % self._redact(str(result._result.get("msg", ""))))
 
-    # the step machinery ----------------------------------------------------------------------------
+    # the step machinery: what its actions say in their results (plugin_utils/events.py) -------------------
 
     def _machinery(self, result, failed=False):
-        action = result._task.action.split(".")[-1]
-        host, data = result._host, result._result
-        if action == "stalk_plan" and not failed and (data.get("up_to_date") or not result._task.args.get("check_only")):
-            # an up-to-date stalk is not grown: its check is all this run does with it
-            self._start_stalk(host, dict(data, cached=data.get("cached", data.get("steps"))))
-        elif action == "step_container" and data.get("log_file") and not failed:
-            self._start_step(host, data)
-        elif action == "container_commit" and host.name in self._steps:
-            if failed:  # the rescue commits the step's file system as <step>-failed next
-                self._steps[host.name][2][0] = True
+        event = events.of(result._result)
+        if event is None:
+            return
+        host = result._host
+        kind = event["event"]
+        if kind == events.STALK_PLANNED and not failed:
+            self._start_stalk(host, event)
+        elif kind == events.STEP_STARTED and not failed:
+            self._start_step(host, event)
+        elif kind == events.STEP_COMMITTED and host.name in self._steps:
+            step = self._steps[host.name]
+            if failed or event["state"] == events.FAILED:
+                step.failed = True
+            if failed:  # the rescue commits the step's file system as its failed tag next
                 return
-            self._log("kantoo:commit", host, image=data.get("image_id"), tags=data.get("tags"))
-            tag = (data.get("tags") or [""])[0]
-            step = tag[:-len("-failed")] if tag.endswith("-failed") else tag
-            self._record(host, step, "failed" if step != tag else "built", self._phases(host))
+            self._log("kantoo:commit", host, image=event.get("image"), tags=event.get("tags"))
+            self._record(host, event["step"], event["state"], step.phases(event))
             self._finish_step(host.name)
-        elif action == "stalk_done":
+        elif kind == events.STALK_DONE:
             self._finish_stalk(host.name)
 
-    @staticmethod
-    def _log_dir(host):
-        return log_dir(host.get_vars())
-
-    def _phases(self, host):
-        """Where a step's time went, in seconds: starting its container, its own tasks, the commit."""
-        container_started, tasks_started = self._steps[host.name][3]
-        now = time.time()
-        commit_started = self._started.get(host.name, now)
-        phases = {"start": tasks_started - container_started, "tasks": commit_started - tasks_started,
-                  "commit": now - commit_started, "seconds": now - container_started}
-        return {name: round(value, 2) for name, value in phases.items()}
-
     def _record(self, host, step, state, phases=None):
-        stalk = self._last_run.setdefault(self._log_dir(host), {}).setdefault(host.name, {})
+        stalk = self._last_run.setdefault(self._log_dirs[host.name], {}).setdefault(host.name, {})
         stalk[step] = dict({"state": state, "seconds": None}, **(phases or {}))
 
     def _write_last_run(self):
@@ -204,46 +217,44 @@ class CallbackModule(CallbackBase):
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write(self._redact(json.dumps(runs, indent=1, sort_keys=True)))
 
-    def _start_stalk(self, host, data):
-        self._last_run.setdefault(self._log_dir(host), {})[host.name] = {
-            step: {"state": "cached", "seconds": None} for step in data.get("cached", [])}
-        variables = host.get_vars()
-        self._open_eliot(host)
+    def _start_stalk(self, host, planned):
+        self._log_dirs[host.name] = planned["log_dir"]
+        self._last_run.setdefault(planned["log_dir"], {})[host.name] = {
+            step: {"state": events.CACHED, "seconds": None} for step in planned["cached"]}
+        self._open_eliot(planned["log_dir"])
         if eliot is not None and self._eliot_file:
-            action = eliot.start_action(action_type="kantoo:stalk", tree=variables.get("kantoo_tree"),
-                                        stalk=host.name, repository=variables.get("kantoo_repository"),
-                                        cached=data.get("cached"), todo=[s["name"] for s in data.get("todo", [])])
+            action = eliot.start_action(action_type="kantoo:stalk", tree=planned["tree"], stalk=host.name,
+                                        repository=planned["repository"], cached=planned["cached"],
+                                        todo=planned["todo"])
             self._stalks[host.name] = action
-            if not data.get("todo"):
+            if not planned["todo"]:
                 self._finish_stalk(host.name)
 
-    def _start_step(self, host, data):
-        with open(data["log_file"], "w", encoding="utf-8"):
+    def _start_step(self, host, started):
+        with open(started["log_file"], "w", encoding="utf-8"):
             pass
         action = None
         parent = self._stalks.get(host.name)
         if parent is not None:
             with parent.context():
-                action = eliot.start_action(action_type="kantoo:step", step=data["labels"].get("kantoo.devkit.step"),
-                                            container=data["name"], parent_image=data.get("parent_image_id"),
-                                            log_file=data["log_file"])
-        started = self._started.get(host.name, time.time())
-        self._steps[host.name] = (data["log_file"], action, [False], (started, time.time()))
+                action = eliot.start_action(action_type="kantoo:step", step=started["step"],
+                                            container=started["container"], parent_image=started["parent_image"],
+                                            log_file=started["log_file"])
+        self._steps[host.name] = StepRun(started, action)
 
     def _finish_step(self, name):
         step = self._steps.pop(name, None)
-        if step and step[1] is not None:
-            step[1].finish(RuntimeError("step failed, see %s" % step[0]) if step[2][0] else None)
+        if step:
+            step.finish()
 
     def _finish_stalk(self, name):
         action = self._stalks.pop(name, None)
         if action is not None:
             action.finish()
 
-    def _open_eliot(self, host):
+    def _open_eliot(self, directory):
         if eliot is None or self._eliot_file:
             return
-        directory = self._log_dir(host)
         os.makedirs(directory, exist_ok=True)
         self._eliot_file = RedactedFile(open(os.path.join(directory, "eliot.txt"), "a", encoding="utf-8"),
                                         self._redact)
@@ -251,15 +262,11 @@ class CallbackModule(CallbackBase):
 
     def _log(self, message_type, host, **fields):
         step = self._steps.get(host.name)
-        if step and step[1] is not None:
-            with step[1].context():
+        if step and step.action is not None:
+            with step.action.context():
                 eliot.Message.log(message_type=message_type, **fields)
 
     # callbacks -------------------------------------------------------------------------------------
-
-    def v2_runner_on_start(self, host, task):
-        if task.action.split(".")[-1] in ("step_container", "container_commit"):
-            self._started[host.name] = time.time()
 
     def v2_runner_on_ok(self, result):
         if self._in_step(result):
@@ -272,14 +279,14 @@ class CallbackModule(CallbackBase):
             self._step_output(result)
             step = self._steps.get(result._host.name)
             if step:
-                step[2][0] = True
+                step.failed = True
         else:
             self._machinery(result, failed=True)
 
     def v2_playbook_on_stats(self, stats):
         self._write_last_run()
         for name in list(self._steps):  # a step whose commit failed, and the commit of its failure too
-            self._steps[name][2][0] = True
+            self._steps[name].failed = True
             self._finish_step(name)
         for action in self._stalks.values():
             action.finish()

@@ -125,6 +125,12 @@ tags:
   type: list
   elements: str
   sample: [hello_from_sh, final]
+kantoo:
+  description:
+    - The step_committed event, for the C(kantoo.devkit.steps) callback, when O(labels) name a step of a stalk
+      (the labels M(kantoo.devkit.step_container) returns).
+  returned: when the labels name a step
+  type: dict
 """
 
 from ansible.module_utils.basic import AnsibleModule

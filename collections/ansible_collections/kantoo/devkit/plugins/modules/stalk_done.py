@@ -35,6 +35,10 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+kantoo:
+  description: The stalk_done event, for the C(kantoo.devkit.steps) callback.
+  returned: always
+  type: dict
 """
 
 from ansible_collections.kantoo.devkit.plugins.module_utils.controller import controller_only
