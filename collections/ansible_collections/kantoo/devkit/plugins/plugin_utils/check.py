@@ -7,7 +7,7 @@ up to date, so that a run with nothing to do starts no container."""
 from __future__ import annotations
 
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import find_image
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import FINAL_TAG, INITIAL_TAG, image
+from ansible_collections.kantoo.devkit.plugins.module_utils.names import FINAL_TAG, INITIAL_TAG, image, split_image
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import plan_stalk
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.reuse import pretending, reused_by_tag, tagged_image
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.stalk_config import unset_variables
@@ -25,7 +25,7 @@ def check_stalk(client, stalk, source, tree_repositories, force=None):
     initial = stalk["kantoo_initial_image"]
     # another stalk of the tree makes it in this run; a root's own :initial is a base image made beforehand
     made_here = tree_repositories - {stalk["kantoo_repository"]}
-    if initial.rsplit(":", 1)[0] not in made_here and find_image(client, initial) is None:
+    if split_image(initial)[0] not in made_here and find_image(client, initial) is None:
         raise TreeError("%s: stalk '%s': its initial image '%s' does not exist; make it first, for example with "
                         "'make setup' (role kantoo.devkit.base_image)" % (stalk["kantoo_tree_file"],
                                                                           stalk["kantoo_stalk"], initial))
