@@ -11,6 +11,7 @@ import shlex
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.modules.stalk_shell import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect, find_image
+from ansible_collections.kantoo.devkit.plugins.module_utils.names import image as image_name
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import shell_command
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.secrets import is_secret
 from ansible_collections.kantoo.devkit.plugins.plugin_utils.stalk_config import container_config
@@ -21,7 +22,7 @@ class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         args = self.arguments(ARGUMENT_SPEC)
-        image = "%s:%s" % (task_vars["kantoo_repository"], args["step"])
+        image = image_name(task_vars["kantoo_repository"], args["step"])
         try:
             if find_image(connect(), image) is None:
                 return dict(failed=True, msg="there is no image %s; build the stalk first, or name an existing step"

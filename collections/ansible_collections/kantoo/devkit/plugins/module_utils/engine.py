@@ -26,6 +26,8 @@ import struct
 import subprocess
 from urllib.parse import quote, urlencode, urlparse
 
+from ansible_collections.kantoo.devkit.plugins.module_utils.names import image as image_name
+
 DEFAULT_HOST = "unix:///var/run/docker.sock"
 # The docker CLI's ports for tcp:// without one.
 PLAIN_PORT, TLS_PORT = 2375, 2376
@@ -444,7 +446,7 @@ def find_image(client, reference):
 
 def tag_image(client, image_id, repository, tag):
     """Point repository:tag at image_id; True when the tag moved."""
-    if find_image(client, "%s:%s" % (repository, tag)) == image_id:
+    if find_image(client, image_name(repository, tag)) == image_id:
         return False
     client.tag(image_id, repository, tag)
     return True
