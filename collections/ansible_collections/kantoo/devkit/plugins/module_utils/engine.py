@@ -238,6 +238,17 @@ def _read(response, size):
     return data
 
 
+def _payloads(response):
+    """The payloads of a multiplexed stream: frames of an 8-byte header (stream, 0, 0, 0, big-endian size)."""
+    while True:
+        header = _read(response, 8)
+        if len(header) < 8:
+            return
+        payload = _read(response, struct.unpack(">xxxxL", header)[0])
+        if payload:
+            yield payload
+
+
 def _filters(filters, name=None):
     query = {k: v if isinstance(v, list) else [v] for k, v in (filters or {}).items()}
     if name:
@@ -306,18 +317,18 @@ class Engine:
             connection.close()
             raise
 
-    def _chunks(self, response, connection, chunk_size):
+    def _pieces(self, response, connection, pieces):
+        """What pieces(response) yields; the connection is the stream's own, closed when the stream ends."""
         try:
-            while True:
-                chunk = response.read(chunk_size)
-                if not chunk:
-                    return
-                yield chunk
+            yield from pieces(response)
         except (OSError, http.client.HTTPException) as exc:
             raise self._unreachable(connection, exc)
         finally:
             response.close()
             connection.close()
+
+    def _chunks(self, response, connection, chunk_size):
+        return self._pieces(response, connection, lambda r: iter(lambda: r.read(chunk_size), b""))
 
     # the engine
     def ping(self):
@@ -413,20 +424,7 @@ class Engine:
         return self._frames(response, connection)
 
     def _frames(self, response, connection):
-        """The payloads of a multiplexed stream: frames of an 8-byte header (stream, 0, 0, 0, big-endian size)."""
-        try:
-            while True:
-                header = _read(response, 8)
-                if len(header) < 8:
-                    return
-                payload = _read(response, struct.unpack(">xxxxL", header)[0])
-                if payload:
-                    yield payload
-        except (OSError, http.client.HTTPException) as exc:
-            raise self._unreachable(connection, exc)
-        finally:
-            response.close()
-            connection.close()
+        return self._pieces(response, connection, _payloads)
 
     def exec_inspect(self, exec_id):
         return self._call("GET", _path("/exec/%s/json", exec_id))
