@@ -17,7 +17,7 @@ import docker
 from bench import BASE, BIN, PROJECT, remove_repositories, timed, write_tree
 
 sys.path.insert(0, str(PROJECT / "collections"))
-from ansible_collections.kantoo.devkit.plugins.module_utils.commit import commit_container  # noqa: E402
+from ansible_collections.kantoo.devkit.plugins.module_utils._commit import commit_container  # noqa: E402
 
 NAP = [{"name": "Take 10 s", "ansible.builtin.command": "sleep 10", "changed_when": False}]
 

@@ -3,7 +3,6 @@ an existing image is copied without its declared volumes."""
 
 import hashlib
 import json
-import os
 import subprocess
 import uuid
 

@@ -3,7 +3,7 @@
 import json
 
 from conftest import playbook
-from scratch import grow, make_role, make_tree, tags
+from scratch import grow, make_role, make_tree
 
 ARM_BASE = "kantoo/debian-armhf:bookworm"
 

@@ -1,4 +1,4 @@
-"""The collection's one Docker client (module_utils/engine.py, the standard library over the Engine API), against
+"""The collection's one Docker client (module_utils/_engine.py, the standard library over the Engine API), against
 the real engine; the SDK (conftest's client) checks what it did.  What needs no engine is tested beside the
 collection, in tests/unit/plugins/module_utils/test_engine.py."""
 
@@ -11,9 +11,9 @@ import uuid
 import pytest
 
 from conftest import PROJECT
-from ansible_collections.kantoo.devkit.plugins.module_utils import engine
-from ansible_collections.kantoo.devkit.plugins.module_utils.flatten import export_import
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import start_container
+from ansible_collections.kantoo.devkit.plugins.module_utils import _engine as engine
+from ansible_collections.kantoo.devkit.plugins.module_utils._flatten import export_import
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._container import start_container
 
 
 @pytest.fixture

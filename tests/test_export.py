@@ -8,7 +8,6 @@ import sys
 import tarfile
 import uuid
 
-import docker
 import pytest
 
 from conftest import playbook

@@ -4,7 +4,7 @@
 """Commit in the controller's process when the task runs locally: no module start-up per step.
 
 A commit whose labels name a step (as step_container gives them) also returns the step_committed event of the
-steps callback (plugin_utils/events.py): the step, whether it was built or its failure kept, and when the commit
+steps callback (plugin_utils/_events.py): the step, whether it was built or its failure kept, and when the commit
 began and ended.
 """
 
@@ -14,11 +14,11 @@ import time
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.commit import run_commit
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import FAILED_LABEL, STEP_LABEL
+from ansible_collections.kantoo.devkit.plugins.module_utils._commit import run_commit
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import FAILED_LABEL, STEP_LABEL
 from ansible_collections.kantoo.devkit.plugins.modules.container_commit import ARGUMENT_SPEC
-from ansible_collections.kantoo.devkit.plugins.plugin_utils import events
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import remove_container
+from ansible_collections.kantoo.devkit.plugins.plugin_utils import _events as events
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._container import remove_container
 
 
 class ActionModule(ActionBase):

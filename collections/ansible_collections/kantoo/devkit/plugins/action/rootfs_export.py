@@ -17,10 +17,10 @@ import tempfile
 import time
 from urllib.parse import urlparse
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect, engine_url, find_image
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect, engine_url, find_image
 from ansible_collections.kantoo.devkit.plugins.modules.rootfs_export import ARGUMENT_SPEC, MUTUALLY_EXCLUSIVE
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.rootfs import ExportError, Selection, repack
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._rootfs import ExportError, Selection, repack
 
 DOCKER_CONNECTIONS = frozenset(("community.docker.docker", "community.docker.docker_api", "docker", "docker_api"))
 LOCAL_CONNECTIONS = frozenset(("local", "ansible.builtin.local", "ansible.legacy.local"))

@@ -9,10 +9,10 @@ import codecs
 
 from ansible.utils.display import Display
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.modules.script_step import ARGUMENT_SPEC
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.secrets import redact, secret_values
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._secrets import redact, secret_values
 
 display = Display()
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import os
 
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.modules.stalk_convert import ARGUMENT_SPEC
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.convert import convert, write_role
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._convert import convert, write_role
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError
 
 
 class ActionModule(ControllerAction):

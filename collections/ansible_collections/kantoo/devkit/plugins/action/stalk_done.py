@@ -5,12 +5,12 @@
 
 from __future__ import annotations
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.modules.stalk_done import ARGUMENT_SPEC
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect
-from ansible_collections.kantoo.devkit.plugins.plugin_utils import events
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import mark
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import remove_containers_of, this_run
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect
+from ansible_collections.kantoo.devkit.plugins.plugin_utils import _events as events
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._lock import mark
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._run import remove_containers_of, this_run
 
 
 class ActionModule(ControllerAction):

@@ -12,19 +12,19 @@ from ansible import constants as C
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.utils.display import Display
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.modules.stalk_plan import ARGUMENT_SPEC
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.arguments import check_role_arguments
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.lock import acquire, forget_finished_runs, wait_for
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import sweep, this_run
-from ansible_collections.kantoo.devkit.plugins.plugin_utils import events
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.check import check_stalk
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import plan_stalk
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.source import stalk_source
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.stalk_config import tree_outputs
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.role import steps_source
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, log_dir
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._arguments import check_role_arguments
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._lock import acquire, forget_finished_runs, wait_for
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._run import sweep, this_run
+from ansible_collections.kantoo.devkit.plugins.plugin_utils import _events as events
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._check import check_stalk
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._plan import plan_stalk
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._source import stalk_source
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._stalk_config import tree_outputs
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._role import steps_source
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError, log_dir
 
 display = Display()
 STALK_ROLE = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", "roles", "stalk"))
@@ -95,6 +95,6 @@ class ActionModule(ControllerAction):
 
 
 def planned(stalk, cached, todo):
-    """The stalk_planned event of the steps callback (plugin_utils/events.py)."""
+    """The stalk_planned event of the steps callback (plugin_utils/_events.py)."""
     return events.event(events.STALK_PLANNED, stalk=stalk["kantoo_stalk"], tree=stalk["kantoo_tree"],
                         repository=stalk["kantoo_repository"], log_dir=log_dir(stalk), cached=cached, todo=todo)

@@ -8,14 +8,14 @@ from __future__ import annotations
 import shlex
 
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.modules.stalk_shell import ARGUMENT_SPEC
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect, find_image
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import image as image_name
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import shell_command
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.secrets import is_secret
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.stalk_config import container_config
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect, find_image
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import image as image_name
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._container import shell_command
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._secrets import is_secret
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._stalk_config import container_config
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError
 
 
 class ActionModule(ControllerAction):

@@ -9,16 +9,16 @@ import os
 import time
 
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect, find_image
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import remove_container, start_container
-from ansible_collections.kantoo.devkit.plugins.module_utils.flatten import flattened, layer_count
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import KEY_LABEL, REPOSITORY_LABEL, RUN_LABEL
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect, find_image
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._container import remove_container, start_container
+from ansible_collections.kantoo.devkit.plugins.module_utils._flatten import flattened, layer_count
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import KEY_LABEL, REPOSITORY_LABEL, RUN_LABEL
 from ansible_collections.kantoo.devkit.plugins.modules.step_container import ARGUMENT_SPEC, REQUIRED_IF
-from ansible_collections.kantoo.devkit.plugins.plugin_utils import events
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import Step
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import start_watcher, this_run
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, log_dir
+from ansible_collections.kantoo.devkit.plugins.plugin_utils import _events as events
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._plan import Step
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._run import start_watcher, this_run
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError, log_dir
 
 
 def log_file(task_vars, step):
@@ -43,7 +43,7 @@ class ActionModule(ControllerAction):
             if args["state"] == "absent":
                 return dict(result, name=args["name"], changed=remove_container(client, args["name"]))
             result.update(self._start(client, step, args, task_vars, started))
-        except TreeError as exc:  # an option value no container can take (plugin_utils/engine_options.py)
+        except TreeError as exc:  # an option value no container can take (plugin_utils/_engine_options.py)
             return dict(failed=True, msg=str(exc))
         except EngineError as exc:
             return dict(failed=True, msg=exc.message("docker could not start a container for step '%s'" % step.name

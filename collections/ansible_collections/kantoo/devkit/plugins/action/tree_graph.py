@@ -10,13 +10,13 @@ import shutil
 import subprocess
 
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.modules.tree_graph import ARGUMENT_SPEC
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.graph import GraphStalk, last_run, step_sizes, tree_dot
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.source import stalk_source
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.role import steps_source
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, log_dir
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._graph import GraphStalk, last_run, step_sizes, tree_dot
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._source import stalk_source
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._role import steps_source
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError, log_dir
 
 
 class ActionModule(ControllerAction):

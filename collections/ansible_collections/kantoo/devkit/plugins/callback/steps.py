@@ -42,8 +42,8 @@ try:
 except ImportError:  # the event log is skipped; step logs still work
     eliot = None
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils import events
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.secrets import (
+from ansible_collections.kantoo.devkit.plugins.plugin_utils import _events as events
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._secrets import (
     Redactor, is_secret, is_secret_value, mask_display, secret_values)
 
 STEP_CONNECTIONS = ("community.docker.docker", "community.docker.docker_api", "docker")
@@ -176,7 +176,7 @@ class CallbackModule(CallbackBase):
                 if result._result.get("failed"):
                     log.write("FAILED: %s\n" % self._redact(str(result._result.get("msg", ""))))
 
-    # the step machinery: what its actions say in their results (plugin_utils/events.py) -------------------
+    # the step machinery: what its actions say in their results (plugin_utils/_events.py) -------------------
 
     def _machinery(self, result, failed=False):
         event = events.of(result._result)

@@ -2,7 +2,7 @@
 # Copyright: kantoo-devkit contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Image names for templates: repository, image, image_parts, failed_tag, step_of_tag (each documented in
-<name>.yml beside this file).  They only wrap module_utils/names.py, where the names are defined."""
+<name>.yml beside this file).  They only wrap module_utils/_names.py, where the names are defined."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.kantoo.devkit.plugins.module_utils import names
+from ansible_collections.kantoo.devkit.plugins.module_utils import _names as names
 
 ARCHITECTURE = ("OS", "ARCH", "SUBARCH")
 

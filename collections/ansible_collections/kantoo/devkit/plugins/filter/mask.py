@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: kantoo-devkit contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Secret masking for templates (documented in mask.yml); plugin_utils/secrets.py decides what is secret and
+"""Secret masking for templates (documented in mask.yml); plugin_utils/_secrets.py decides what is secret and
 masks it, as the steps callback does to every line it prints."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.secrets import redact, secret_values
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._secrets import redact, secret_values
 
 
 def secrets_of(source):

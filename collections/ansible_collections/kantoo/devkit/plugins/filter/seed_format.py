@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: kantoo-devkit contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The seed's {VAR} substitution for templates (documented in seed_format.yml); plugin_utils/seed.py does it."""
+"""The seed's {VAR} substitution for templates (documented in seed_format.yml); plugin_utils/_seed.py does it."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.seed import substitute
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._seed import substitute
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError
 
 WHERE = "kantoo.devkit.seed_format"
 

@@ -50,8 +50,8 @@ EXAMPLES = r"""
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import on_exit_remove_containers
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, read_tree
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._run import on_exit_remove_containers
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError, read_tree
 
 
 class InventoryModule(BaseInventoryPlugin):

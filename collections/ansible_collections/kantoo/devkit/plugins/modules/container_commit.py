@@ -135,7 +135,7 @@ kantoo:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.commit import run_commit
+from ansible_collections.kantoo.devkit.plugins.module_utils._commit import run_commit
 
 ARGUMENT_SPEC = dict(
     container=dict(type="str", required=True),

@@ -72,9 +72,9 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect, find_image
-from ansible_collections.kantoo.devkit.plugins.module_utils.flatten import export_import
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import split_image
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect, find_image
+from ansible_collections.kantoo.devkit.plugins.module_utils._flatten import export_import
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import split_image
 
 ARGUMENT_SPEC = dict(
     name=dict(type="str", required=True),

@@ -136,7 +136,7 @@ tarballs:
       type: str
 """
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.controller import controller_only
+from ansible_collections.kantoo.devkit.plugins.module_utils._controller import controller_only
 
 ARGUMENT_SPEC = dict(
     container=dict(type="str"),

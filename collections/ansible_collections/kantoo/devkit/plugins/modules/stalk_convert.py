@@ -54,7 +54,7 @@ files:
   elements: str
 """
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.controller import controller_only
+from ansible_collections.kantoo.devkit.plugins.module_utils._controller import controller_only
 
 ARGUMENT_SPEC = dict(
     manifest=dict(type="path", required=True),

@@ -41,7 +41,7 @@ kantoo:
   type: dict
 """
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.controller import controller_only
+from ansible_collections.kantoo.devkit.plugins.module_utils._controller import controller_only
 
 ARGUMENT_SPEC = dict(
     failed=dict(type="bool", default=False),

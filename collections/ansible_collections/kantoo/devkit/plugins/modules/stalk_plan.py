@@ -103,7 +103,7 @@ kantoo:
   type: dict
 """
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.controller import controller_only
+from ansible_collections.kantoo.devkit.plugins.module_utils._controller import controller_only
 
 ARGUMENT_SPEC = dict(
     check_only=dict(type="bool", default=False),

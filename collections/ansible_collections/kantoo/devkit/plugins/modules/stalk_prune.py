@@ -41,7 +41,7 @@ kept:
   elements: str
 """
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.controller import controller_only
+from ansible_collections.kantoo.devkit.plugins.module_utils._controller import controller_only
 
 ARGUMENT_SPEC = {}
 

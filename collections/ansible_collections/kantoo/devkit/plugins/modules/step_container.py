@@ -106,7 +106,7 @@ log_file:
   type: str
 """
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.controller import controller_only
+from ansible_collections.kantoo.devkit.plugins.module_utils._controller import controller_only
 
 ARGUMENT_SPEC = dict(
     state=dict(type="str", choices=["started", "absent"], default="started"),

@@ -1,5 +1,5 @@
 """The imports of the collection's plugins, read from their source: no cycle anywhere (an import inside a function
-counts: it is a cycle waiting for the day it runs first), and no Docker SDK (module_utils/engine.py is the one
+counts: it is a cycle waiting for the day it runs first), and no Docker SDK (module_utils/_engine.py is the one
 client, over the standard library)."""
 
 import ast
@@ -62,8 +62,8 @@ def test_the_cycle_finder_finds_a_cycle_and_nothing_else():
 
 
 def test_every_plugin_module_is_read():
-    assert PACKAGE + ".module_utils.engine" in MODULES and PACKAGE + ".action.stalk_plan" in MODULES
-    assert PACKAGE + ".module_utils.engine" in graph()[PACKAGE + ".module_utils.commit"]
+    assert PACKAGE + ".module_utils._engine" in MODULES and PACKAGE + ".action.stalk_plan" in MODULES
+    assert PACKAGE + ".module_utils._engine" in graph()[PACKAGE + ".module_utils._commit"]
 
 
 def test_no_import_cycle_in_the_collection():
@@ -72,7 +72,7 @@ def test_no_import_cycle_in_the_collection():
 
 
 def test_no_plugin_imports_the_docker_sdk():
-    """Importing it costs 0.12 s a process; the collection's client is module_utils/engine.py, stdlib only."""
+    """Importing it costs 0.12 s a process; the collection's client is module_utils/_engine.py, stdlib only."""
     offenders = ["%s:%d imports %s" % (path.relative_to(PLUGINS), line, name) for path in MODULES.values()
                  for line, name in imports(path) if name.split(".")[0] in SDK]
     assert offenders == []

@@ -1,11 +1,11 @@
-"""The image-name filters give the names the runner gives (module_utils/names.py), and refuse what is no name."""
+"""The image-name filters give the names the runner gives (module_utils/_names.py), and refuse what is no name."""
 
 import pytest
 
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.kantoo.devkit.plugins.filter.image_names import FilterModule
-from ansible_collections.kantoo.devkit.plugins.module_utils import names
+from ansible_collections.kantoo.devkit.plugins.module_utils import _names as names
 
 FILTERS = FilterModule().filters()
 ARCHITECTURE = {"OS": "debian", "ARCH": "amd64", "SUBARCH": "bookworm"}

@@ -1,4 +1,4 @@
-"""mask hides the secrets it is given, or finds in mappings of variables, in every spelling (plugin_utils/secrets.py)."""
+"""mask hides the secrets it is given, or finds in mappings of variables, in every spelling (plugin_utils/_secrets.py)."""
 
 import json
 import shlex

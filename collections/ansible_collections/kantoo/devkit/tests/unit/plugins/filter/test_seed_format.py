@@ -1,4 +1,4 @@
-"""seed_format substitutes {VAR} as the seed does (plugin_utils/seed.py), and says what a text lacks."""
+"""seed_format substitutes {VAR} as the seed does (plugin_utils/_seed.py), and says what a text lacks."""
 
 import pytest
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, read_tree
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError, read_tree
 
 ARCH = 'architecture: {"OS": "os", "ARCH": "arch", "SUBARCH": "sub"}\n'
 

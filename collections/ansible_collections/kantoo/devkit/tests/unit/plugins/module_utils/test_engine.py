@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from ansible_collections.kantoo.devkit.plugins.module_utils import engine
+from ansible_collections.kantoo.devkit.plugins.module_utils import _engine as engine
 
 
 class FakeEngine(http.server.BaseHTTPRequestHandler):

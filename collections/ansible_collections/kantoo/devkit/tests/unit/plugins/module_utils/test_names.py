@@ -1,8 +1,8 @@
-"""The names of images, tags and labels (module_utils/names.py)."""
+"""The names of images, tags and labels (module_utils/_names.py)."""
 
 import pytest
 
-from ansible_collections.kantoo.devkit.plugins.module_utils import names
+from ansible_collections.kantoo.devkit.plugins.module_utils import _names as names
 
 VARIABLES = {"OS": "kantoo", "ARCH": "amd64", "SUBARCH": "bookworm", "OTHER": "x"}
 

@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import (
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._container import (
     CONTAINER_OPTIONS, RUNNER_OPTIONS, container_options, directory_mounts, listing, shell_command, start_options,
     sysroot_mounts)
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError
 
 SEED = {"tty": True, "init": True, "remove": False, "entrypoint": "/bin/bash", "detach": True}
 

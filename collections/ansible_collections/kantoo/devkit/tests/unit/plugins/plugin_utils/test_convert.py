@@ -1,4 +1,4 @@
-"""The seed converter (plugin_utils/convert.py): a seed-format stalk file becomes a role of steps, templates and
+"""The seed converter (plugin_utils/_convert.py): a seed-format stalk file becomes a role of steps, templates and
 defaults; {VAR} fields become role variables; an existing, different role is kept."""
 
 import json
@@ -6,8 +6,8 @@ import json
 import pytest
 import yaml
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.convert import convert, to_template, write_role
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._convert import convert, to_template, write_role
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError
 
 # The shapes of the seed's hello world stalk file: an sh step, a file plugin, a directory plugin, Python steps.
 HELLO_WORLD = {

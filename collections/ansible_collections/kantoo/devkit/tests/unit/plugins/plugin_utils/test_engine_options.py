@@ -3,10 +3,10 @@ docker/types/containers.py is the reference); the container they make is tested 
 
 import pytest
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import CONTAINER_OPTIONS
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.engine_options import (
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._container import CONTAINER_OPTIONS
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._engine_options import (
     CONFIG_FIELDS, CONVERSIONS, HOST_CONFIG_FIELDS, create_fields)
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError
 
 
 def test_every_container_option_has_its_field_in_the_api():

@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.graph import GraphStalk, tree_dot
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import read_tree
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._graph import GraphStalk, tree_dot
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import read_tree
 
 # the shape of inventories/debian.hjson: the stage4 grows after the repository but starts from a fresh base
 DEBIAN = {"debian_base": {"DOCKER_INIT_IMG": "kantoo/debian:bookworm", "debian_binaries": {"debian_repo": {

@@ -1,9 +1,9 @@
-"""The inputs of a step of a role (plugin_utils/inputs.py): the files and variables it names, and their digests."""
+"""The inputs of a step of a role (plugin_utils/_inputs.py): the files and variables it names, and their digests."""
 
 import pytest
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import RoleInputs, hashed, sha256
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.secrets import KEY_FILE
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._inputs import RoleInputs, hashed, sha256
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._secrets import KEY_FILE
 
 
 @pytest.fixture

@@ -5,15 +5,15 @@ import json
 
 import pytest
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import (
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import (
     FAILED_LABEL, INPUTS_LABEL, KEY_LABEL, REPOSITORY_LABEL, RUN_LABEL, STALK_LABEL, STEP_LABEL, TREE_LABEL)
-from ansible_collections.kantoo.devkit.plugins.plugin_utils import events
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.cache import cache_key
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.check import up_to_date
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import sha256
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import Source, Step, plan_stalk
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+from ansible_collections.kantoo.devkit.plugins.plugin_utils import _events as events
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._cache import cache_key
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._check import up_to_date
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._inputs import sha256
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._plan import Source, Step, plan_stalk
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError
 
 REPOSITORY = "debian/amd64/bookworm/top"
 BASE = "kantoo/debian:bookworm"

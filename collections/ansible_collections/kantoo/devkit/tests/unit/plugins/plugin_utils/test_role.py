@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.role import role_steps
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._role import role_steps
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError
 
 
 def role(tmp_path, write, main, steps=("one", "two")):

@@ -1,11 +1,11 @@
-"""Secrets (plugin_utils/secrets.py): which values are secret, masking them in every spelling, the project key."""
+"""Secrets (plugin_utils/_secrets.py): which values are secret, masking them in every spelling, the project key."""
 
 import json
 import shlex
 
 import pytest
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.secrets import (
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._secrets import (
     KEY_FILE, MASK, Redactor, is_secret, keyed_digest, project_key, redact, secret_values)
 
 SECRET = "s3cr3t 'quoted\" value"

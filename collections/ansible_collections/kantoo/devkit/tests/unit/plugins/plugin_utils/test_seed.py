@@ -1,12 +1,12 @@
-"""The seed's stalk format read as steps, files and mounts (plugin_utils/seed.py)."""
+"""The seed's stalk format read as steps, files and mounts (plugin_utils/_seed.py)."""
 
 import os
 
 import pytest
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.seed import (
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._seed import (
     interpreter, is_directory_plugin, plugin_variables, seed_stalk, substitute)
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -1,9 +1,9 @@
-"""Reading a tree file (plugin_utils/tree.py): the precedence of variables, what is a variable and what a
+"""Reading a tree file (plugin_utils/_tree.py): the precedence of variables, what is a variable and what a
 child stalk, a stalk file's initial image."""
 
 import pytest
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, read_tree
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError, read_tree
 
 ARCH = 'architecture: {"OS": "os", "ARCH": "arch", "SUBARCH": "sub"}\n'
 

@@ -11,7 +11,7 @@ device requests with the SDK's lower-case keys, extra_hosts as a mapping, volume
 
 from __future__ import annotations
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError
 
 # options that are fields of the container's config; "platform" is a parameter of the create call
 CONFIG_FIELDS = {"domainname": "Domainname", "hostname": "Hostname", "mac_address": "MacAddress",

@@ -22,9 +22,9 @@ import string
 
 import yaml
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.seed import (
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._seed import (
     PLUGIN_DIR, interpreter, is_directory_plugin, plugin_text)
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, is_variable, load_manifest
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError, is_variable, load_manifest
 
 JINJA_SPECIAL = re.compile(r"[{}]")
 

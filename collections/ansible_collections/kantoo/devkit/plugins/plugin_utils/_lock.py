@@ -6,7 +6,7 @@
 What runs share is an image repository on an engine, whatever tree file or project names it: so the lock is one
 per repository and engine, in a directory of the machine's (not of a project).  A run takes the locks of every
 stalk it checks, all at once and in one order, so that two runs of overlapping trees cannot hold one each and
-wait for the other.  A lock names its run (plugin_utils/run.py); a lock whose run is gone is taken over, so
+wait for the other.  A lock names its run (plugin_utils/_run.py); a lock whose run is gone is taken over, so
 nothing needs to release it.
 """
 
@@ -21,9 +21,9 @@ import tempfile
 import time
 from contextlib import contextmanager
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import engine_url
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import alive, describe, file_name
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import engine_url
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._run import alive, describe, file_name
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError
 
 
 def lock_dir():

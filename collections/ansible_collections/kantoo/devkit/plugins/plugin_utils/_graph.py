@@ -16,8 +16,8 @@ import collections
 import json
 import os
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import find_image
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import FINAL_TAG, INITIAL_TAG, image
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import find_image
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import FINAL_TAG, INITIAL_TAG, image
 
 COLORS = {"cached": "#c8e6c9", "built": "#bbdefb", "failed": "#ffcdd2", "missing": "#eeeeee"}
 WAIT_EDGE = 'style=dashed, color="#757575", fontcolor="#757575", label="waits for", constraint=false'

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import find_image
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import image
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import find_image
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import image
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError
 
 
 def pretending(stalk):

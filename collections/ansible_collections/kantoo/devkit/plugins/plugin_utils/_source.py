@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 import os
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import RoleInputs, hashed, sha256
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import Source, Step
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.role import role_steps
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.seed import seed_stalk
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.stalk_config import container_config
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import load_manifest
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._inputs import RoleInputs, hashed, sha256
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._plan import Source, Step
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._role import role_steps
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._seed import seed_stalk
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._stalk_config import container_config
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import load_manifest
 
 
 def stalk_source(stalk, role_dir, task_vars, produced=frozenset()):

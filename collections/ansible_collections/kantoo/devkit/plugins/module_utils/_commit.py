@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect, tag_image
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import image
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect, tag_image
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import image
 
 
 def image_config(client, container):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import (
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import (
     FAILED_SUFFIX, FINAL_TAG, INITIAL_TAG, image, repository as repository_of)
 
 try:

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import os
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import bind
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import sha256
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, check_step_name, is_variable
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._container import bind
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._inputs import sha256
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError, check_step_name, is_variable
 
 PLUGIN_DIR = "/entropy/plugins/"
 

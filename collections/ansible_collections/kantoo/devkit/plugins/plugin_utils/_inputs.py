@@ -16,7 +16,7 @@ import re
 
 import yaml
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.secrets import is_secret_value, keyed_digest, project_key
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._secrets import is_secret_value, keyed_digest, project_key
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 SKIPPED_DIRS = ("molecule", "__pycache__", "tests")

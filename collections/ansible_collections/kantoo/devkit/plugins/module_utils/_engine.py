@@ -26,7 +26,7 @@ import struct
 import subprocess
 from urllib.parse import quote, urlencode, urlparse
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import image as image_name
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import image as image_name
 
 DEFAULT_HOST = "unix:///var/run/docker.sock"
 # The docker CLI's ports for tcp:// without one.

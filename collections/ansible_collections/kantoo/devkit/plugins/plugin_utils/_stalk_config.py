@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.container import (
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._container import (
     container_options, directory_mounts, listing, sysroot_mounts)
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import sha256
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, load_manifest
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._inputs import sha256
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError, load_manifest
 
 
 def tree_outputs(stalks):

@@ -6,12 +6,12 @@ up to date, so that a run with nothing to do starts no container."""
 
 from __future__ import annotations
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import find_image
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import FINAL_TAG, INITIAL_TAG, image, split_image
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.plan import plan_stalk
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.reuse import pretending, reused_by_tag, tagged_image
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.stalk_config import unset_variables
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import find_image
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import FINAL_TAG, INITIAL_TAG, image, split_image
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._plan import plan_stalk
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._reuse import pretending, reused_by_tag, tagged_image
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._stalk_config import unset_variables
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError
 
 
 def check_stalk(client, stalk, source, tree_repositories, force=None):

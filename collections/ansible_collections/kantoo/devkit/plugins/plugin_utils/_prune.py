@@ -10,9 +10,9 @@ root stalk's ':initial' is often the only name of its base image (an imported st
 
 from __future__ import annotations
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import INITIAL_TAG, REPOSITORY_LABEL, split_image
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.run import remove_leftovers
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import INITIAL_TAG, REPOSITORY_LABEL, split_image
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._run import remove_leftovers
 
 KEPT = "%s: kept, since it is the only name of an image this tree did not build (a base image); remove it with " \
        "'docker rmi %s' if you mean to"

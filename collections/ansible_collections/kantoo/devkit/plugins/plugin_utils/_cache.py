@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import find_image
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import INPUTS_LABEL, KEY_LABEL
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import sha256
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import find_image
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import INPUTS_LABEL, KEY_LABEL
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._inputs import sha256
 
 # the parts of a step's inputs that name what changed when it misses; the container's is one digest
 NAMED_INPUTS = ("files", "defaults", "variables", "overrides")

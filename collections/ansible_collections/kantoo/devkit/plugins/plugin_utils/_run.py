@@ -24,8 +24,8 @@ import signal
 import socket
 import time
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError, connect
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import DAEMON_LABEL, REPOSITORY_LABEL, RUN_LABEL, STALK_LABEL
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import DAEMON_LABEL, REPOSITORY_LABEL, RUN_LABEL, STALK_LABEL
 
 HOST = socket.gethostname()
 

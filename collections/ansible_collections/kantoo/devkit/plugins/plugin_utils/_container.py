@@ -13,10 +13,10 @@ import shutil
 import subprocess
 import uuid
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import EngineError
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import DAEMON_LABEL, STALK_LABEL, STEP_LABEL
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.engine_options import create_fields
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import DAEMON_LABEL, STALK_LABEL, STEP_LABEL
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._engine_options import create_fields
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError
 
 # containers.run arguments the runner sets itself, accepted and ignored: a step container is kept alive by a
 # shell on a tty, detached, and removed after its commit; its environment is given to each step's tasks instead.

@@ -14,15 +14,15 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.engine import find_image, tag_image
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import (
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import find_image, tag_image
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import (
     FAILED_LABEL, FINAL_TAG, INITIAL_TAG, INPUTS_LABEL, KEY_LABEL, REPOSITORY_LABEL, RUN_LABEL, STALK_LABEL,
     STEP_LABEL, TREE_LABEL, failed_tag, image)
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.cache import cache_key, explain_miss, find_cached
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.inputs import sha256
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.reuse import forced_from, reused_by_tag, tagged_image
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.stalk_config import will_create
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._cache import cache_key, explain_miss, find_cached
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._inputs import sha256
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._reuse import forced_from, reused_by_tag, tagged_image
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._stalk_config import will_create
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError
 
 
 @dataclasses.dataclass(frozen=True)

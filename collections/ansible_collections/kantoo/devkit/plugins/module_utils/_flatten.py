@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.kantoo.devkit.plugins.module_utils.names import FLATTENED_LABEL
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import FLATTENED_LABEL
 
 
 def layer_count(client, image_id):

@@ -11,7 +11,7 @@ import os
 import yaml
 from ansible import constants as C
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils.tree import TreeError, check_step_name, load_manifest
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError, check_step_name, load_manifest
 
 INCLUDE_ACTIONS = ("ansible.builtin.include_tasks", "ansible.builtin.import_tasks", "include_tasks", "import_tasks")
 # A tree runs each step's task file alone (include_role tasks_from=<step>), never the line of tasks/main.yml that
