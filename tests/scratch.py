@@ -61,6 +61,22 @@ def created_containers(client, since, images=None, os_name=None):
         os_name is None or e["Actor"]["Attributes"].get("kantoo.devkit.repository", "").startswith(os_name + "/"))]
 
 
+def step_containers(client, os_name):
+    """The step containers of the test's own repositories, running or not."""
+    return [c for c in client.containers.list(all=True, ignore_removed=True, filters={"label": "kantoo.devkit.repository"})
+            if c.labels["kantoo.devkit.repository"].startswith(os_name + "/")]
+
+
+def until(predicate, timeout=15):
+    """Whether predicate() came true within timeout seconds."""
+    deadline = time.time() + timeout
+    while not predicate():
+        if time.time() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
 def copy_task(dest, content):
     return {"name": "Write " + dest, "ansible.builtin.copy": {"dest": dest, "content": content, "mode": "0644"}}
 

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from conftest import BIN, PROJECT, ansible_env
-from scratch import copy_task, grow, make_role, make_tree, tags
+from scratch import copy_task, grow, make_role, make_tree, step_containers, tags, until
 
 SLOW_STEP = [{"name": "Take a while", "ansible.builtin.command": "sleep 20", "changed_when": False}]
 # about 300 MB to commit: the commit takes long enough to be stopped in the middle
@@ -49,11 +49,6 @@ def wait_for_commit(client, container, since):
     raise AssertionError("step container %s was never committed" % container.name)
 
 
-def step_containers(client, os_name):
-    return [c for c in client.containers.list(all=True, ignore_removed=True, filters={"label": "kantoo.devkit.repository"})
-            if c.labels["kantoo.devkit.repository"].startswith(os_name + "/")]
-
-
 def processes_of(tree):
     """Processes whose command line names the tree file: the run and its workers."""
     found = []
@@ -65,15 +60,6 @@ def processes_of(tree):
         except OSError:
             pass
     return found
-
-
-def until(predicate, timeout=15):
-    deadline = time.time() + timeout
-    while not predicate():
-        if time.time() > deadline:
-            return False
-        time.sleep(0.2)
-    return True
 
 
 @pytest.mark.parametrize("signum,during", [

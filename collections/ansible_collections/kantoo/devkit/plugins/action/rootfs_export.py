@@ -42,6 +42,8 @@ class ActionModule(ControllerAction):
             dests = [p for p in (args["dest"], args["boot_dest"]) if p]
             selection = Selection(args["exclude"], args["include"], _overlay(args["overlay"]),
                                   boot=bool(args["boot_dest"]), leave_out=dests)
+            # a step's container is on its stalk's engine
+            args["docker_host"] = args["docker_host"] or task_vars.get("kantoo_docker_host") or None
             client = connect(args["docker_host"])
             source = args["container"] or target
             if args["image"]:

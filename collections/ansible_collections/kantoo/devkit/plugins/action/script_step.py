@@ -9,7 +9,7 @@ import codecs
 
 from ansible.utils.display import Display
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction, stalk_engine
 from ansible_collections.kantoo.devkit.plugins.modules.script_step import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._secrets import redact, secret_values
@@ -57,7 +57,7 @@ class ActionModule(ControllerAction):
         env.update(args["env"])
         secrets = secret_values(task_vars, task_vars.get("kantoo_variables"), env)
         try:
-            client = connect()
+            client = connect(stalk_engine(task_vars))
             run = client.exec_create(args["container"], [args["interpreter"], args["script"]],
                                      environment=env, workdir="/")
             output, live = [], LineStream() if args["watch"] else None

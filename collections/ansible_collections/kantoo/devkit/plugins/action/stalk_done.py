@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction, stalk_engine
 from ansible_collections.kantoo.devkit.plugins.modules.stalk_done import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils import _events as events
@@ -22,7 +22,7 @@ class ActionModule(ControllerAction):
         result.update(events.event(events.STALK_DONE, failed=args["failed"]))
         try:
             # what is left of this stalk's steps in this run: containers still being removed, a failed commit's
-            remove_containers_of(connect(), run, task_vars["kantoo_repository"])
+            remove_containers_of(connect(stalk_engine(task_vars)), run, task_vars["kantoo_repository"])
         except EngineError as exc:
             if args["failed"]:  # the stalk's failure is reported already; the next run removes what is left
                 return dict(result, changed=False)

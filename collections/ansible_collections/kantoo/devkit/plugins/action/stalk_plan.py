@@ -12,9 +12,9 @@ from ansible import constants as C
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.utils.display import Display
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction, stalk_engine
 from ansible_collections.kantoo.devkit.plugins.modules.stalk_plan import ARGUMENT_SPEC
-from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, EngineUnreachable, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._arguments import check_role_arguments
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._lock import acquire, forget_finished_runs, wait_for
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._run import sweep, this_run
@@ -46,7 +46,7 @@ class ActionModule(ControllerAction):
                 if hostvars[h].get("kantoo_tree_file") == stalk["kantoo_tree_file"]]
         try:
             produced = tree_outputs(tree)
-            client = connect()
+            client = connect(stalk_engine(task_vars))
             if args["check_only"]:
                 # the arguments of the machinery's role and of the stalk's own, also when nothing will run
                 where = "%s: stalk '%s'" % (stalk["kantoo_tree_file"], stalk["kantoo_stalk"])
@@ -88,10 +88,20 @@ class ActionModule(ControllerAction):
                         display.display("stalk '%s': %s" % (stalk["kantoo_stalk"], line))
         except TreeError as exc:
             return dict(failed=True, msg=str(exc))
+        except EngineUnreachable as exc:
+            return dict(failed=True, msg=unreachable(stalk, exc))
         except EngineError as exc:
             return dict(failed=True, msg=exc.message("stalk '%s': docker refused a request" % stalk["kantoo_stalk"]))
         result["changed"] = False
         return result
+
+
+def unreachable(stalk, exc):
+    """The stalk, where its engine comes from, and what EngineUnreachable says: the URL and what to do."""
+    where = "%s: stalk '%s'" % (stalk["kantoo_tree_file"], stalk["kantoo_stalk"])
+    if stalk.get("kantoo_docker_host"):
+        where += ", whose engine is the DOCKER_HOST the tree sets for it"
+    return "%s: %s" % (where, exc)
 
 
 def planned(stalk, cached, todo):

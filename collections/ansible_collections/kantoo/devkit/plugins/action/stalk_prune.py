@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction, stalk_engine
 from ansible_collections.kantoo.devkit.plugins.modules.stalk_prune import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._prune import prune_stalk
@@ -22,7 +22,8 @@ class ActionModule(ControllerAction):
         tree = {hostvars[h].get("kantoo_repository") for h in task_vars["groups"]["all"]
                 if hostvars[h].get("kantoo_tree_file") == task_vars["kantoo_tree_file"]}
         try:
-            removed, kept = prune_stalk(connect(), task_vars["kantoo_stalk"], task_vars["kantoo_repository"], tree)
+            removed, kept = prune_stalk(connect(stalk_engine(task_vars)), task_vars["kantoo_stalk"],
+                                        task_vars["kantoo_repository"], tree)
         except EngineError as exc:
             return dict(failed=True, msg=exc.message("docker refused to remove an image of %s"
                                                      % task_vars["kantoo_repository"]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import shlex
 
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction, stalk_engine
 from ansible_collections.kantoo.devkit.plugins.modules.stalk_shell import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect, find_image
 from ansible_collections.kantoo.devkit.plugins.module_utils._names import image as image_name
@@ -24,14 +24,16 @@ class ActionModule(ControllerAction):
         args = self.arguments(ARGUMENT_SPEC)
         image = image_name(task_vars["kantoo_repository"], args["step"])
         try:
-            if find_image(connect(), image) is None:
-                return dict(failed=True, msg="there is no image %s; build the stalk first, or name an existing step"
-                            % image)
+            client = connect(stalk_engine(task_vars))
+            if find_image(client, image) is None:
+                return dict(failed=True, msg="there is no image %s on the engine at %s; build the stalk first, or "
+                            "name an existing step" % (image, client.url))
             stalk = {k: v for k, v in task_vars.items() if k.startswith("kantoo_")}
             config = container_config(stalk)
         except (EngineError, TreeError) as exc:
             return dict(failed=True, msg=str(exc))
+        # a stalk on an engine of its own: the command names it, whatever DOCKER_HOST the shell that runs it has
         command = shell_command(image, config["options"], config["mounts"], task_vars.get("kantoo_env") or {},
-                                is_secret)
+                                is_secret, stalk_engine(task_vars) and client.url)
         result.update(changed=False, image=image, argv=command, command=" ".join(shlex.quote(c) for c in command))
         return result

@@ -9,7 +9,7 @@ import os
 import time
 
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction, stalk_engine
 from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect, find_image
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._container import remove_container, start_container
 from ansible_collections.kantoo.devkit.plugins.module_utils._flatten import flattened, layer_count
@@ -17,7 +17,7 @@ from ansible_collections.kantoo.devkit.plugins.module_utils._names import KEY_LA
 from ansible_collections.kantoo.devkit.plugins.modules.step_container import ARGUMENT_SPEC, REQUIRED_IF
 from ansible_collections.kantoo.devkit.plugins.plugin_utils import _events as events
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._plan import Step
-from ansible_collections.kantoo.devkit.plugins.plugin_utils._run import start_watcher, this_run
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._run import record_engine, start_watcher, this_run
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError, log_dir
 
 
@@ -39,7 +39,7 @@ class ActionModule(ControllerAction):
         args = self.arguments(ARGUMENT_SPEC, required_if=REQUIRED_IF)
         step = Step.from_dict(args["step"]) if args["step"] else None
         try:
-            client = connect()
+            client = connect(stalk_engine(task_vars))
             if args["state"] == "absent":
                 return dict(result, name=args["name"], changed=remove_container(client, args["name"]))
             result.update(self._start(client, step, args, task_vars, started))
@@ -54,13 +54,14 @@ class ActionModule(ControllerAction):
     def _start(client, step, args, task_vars, started):
         parent = find_image(client, step.parent)
         if parent is None:
-            return dict(failed=True, msg="image '%s' does not exist" % step.parent)
+            return dict(failed=True, msg="image '%s' does not exist on the engine at %s" % (step.parent, client.url))
         start_from = parent
         if layer_count(client, parent) >= args["max_layers"]:
             start_from = flattened(client, parent)
         config = args["config"]
         run = this_run()
-        # before the container: whatever ends the run from here on, the watcher removes what it left
+        # before the container: whatever ends the run from here on, the watcher removes what it left, on this engine
+        record_engine(task_vars["kantoo_project_dir"], run, client.url)
         start_watcher(task_vars["kantoo_project_dir"], run)
         container = start_container(client, start_from, step.stalk, step.name,
                                     config.get("options", {}), config.get("mounts", []), step.daemonize,
@@ -68,8 +69,10 @@ class ActionModule(ControllerAction):
         log = log_file(task_vars, step.name)
         # a step after one rebuilt in this run gets its key only now that its parent exists (see cache.py)
         labels = step.labels(parent)
-        return dict(changed=True, name=container.name, parent_image_id=parent, flattened=start_from != parent,
+        # engine: where the step's tasks run (the connection's --host) and its commit happens
+        return dict(changed=True, name=container.name, engine=client.url, parent_image_id=parent,
+                    flattened=start_from != parent,
                     log_file=log, key=labels[KEY_LABEL], tag=step.tag, extra_tags=step.extra_tags, labels=labels,
                     failed_tag=step.failed_tag, failed_labels=step.failed_labels(parent),
                     **events.timed(events.STEP_STARTED, started, step=step.name, container=container.name,
-                                   parent_image=parent, log_file=log))
+                                   parent_image=parent, log_file=log, engine=client.url))

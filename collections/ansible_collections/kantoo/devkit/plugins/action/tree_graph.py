@@ -10,7 +10,7 @@ import shutil
 import subprocess
 
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction, stalk_engine
 from ansible_collections.kantoo.devkit.plugins.modules.tree_graph import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._graph import GraphStalk, last_run, step_sizes, tree_dot
@@ -31,7 +31,7 @@ class ActionModule(ControllerAction):
             return dict(failed=True, msg="Graphviz's dot is missing: install it (apt-get install graphviz; "
                                          "'make setup' does)")
         hostvars = task_vars["hostvars"]
-        stalks, logs = [], None
+        stalks, logs, engines = [], None, {}
         try:
             for host in task_vars["groups"][group]:
                 stalk = {k: v for k, v in hostvars[host].items() if k.startswith("kantoo_")}
@@ -40,11 +40,13 @@ class ActionModule(ControllerAction):
                 if error:
                     return dict(failed=True, msg=error)
                 steps = stalk_source(stalk, role_dir, {}).names
+                engines[host] = stalk_engine(stalk)
                 stalks.append(GraphStalk(host, stalk["kantoo_parent"], stalk["kantoo_repository"],
-                                         stalk["kantoo_initial_image"], steps))
+                                         stalk["kantoo_initial_image"], steps, engines[host] or ""))
                 logs = logs or log_dir(stalk)
-            client = connect()
-            sizes = {stalk.name: step_sizes(client, stalk.repository) for stalk in stalks}
+            clients = {url: connect(url) for url in set(engines.values())}
+            # each stalk's images are on its own engine
+            sizes = {stalk.name: step_sizes(clients[engines[stalk.name]], stalk.repository) for stalk in stalks}
             dot = tree_dot(args["tree"], stalks, last_run(logs), sizes)
         except (TreeError, EngineError) as exc:
             return dict(failed=True, msg=str(exc))

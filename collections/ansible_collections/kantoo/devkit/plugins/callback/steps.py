@@ -13,7 +13,8 @@ description:
   - Prints, as plain lines, the standard output of every task that runs inside a step container
     (over C(community.docker.docker)), the way the seed devkit showed a step's output.
   - Writes each step's output to its log file, C({LOG_DIR}/{stalk}/{ARCH}-{SUBARCH}-{step}-{timestamp}.txt),
-    and the run's events (stalk, step, container, commit, with their durations) to C({LOG_DIR}/eliot.txt),
+    whose first line names the step's container and the Docker engine it ran on, and the run's events (stalk,
+    step with its engine, container, commit, with their durations) to C({LOG_DIR}/eliot.txt),
     which C(eliot-tree) renders. C(LOG_DIR) is relative to the tree's project directory.
   - Records in C({LOG_DIR}/last-run.json) what the run did with each step (cached, built or failed) and,
     for a step it ran, the seconds spent starting its container, in its own tasks and committing it.
@@ -231,15 +232,17 @@ class CallbackModule(CallbackBase):
                 self._finish_stalk(host.name)
 
     def _start_step(self, host, started):
-        with open(started["log_file"], "w", encoding="utf-8"):
-            pass
+        with open(started["log_file"], "w", encoding="utf-8") as log:
+            # a tree's stalks may grow on several engines: the log says on which one this step ran
+            log.write(self._redact("STEP [%s] in container %s on the Docker engine at %s\n"
+                                   % (started["step"], started["container"], started.get("engine"))))
         action = None
         parent = self._stalks.get(host.name)
         if parent is not None:
             with parent.context():
                 action = eliot.start_action(action_type="kantoo:step", step=started["step"],
                                             container=started["container"], parent_image=started["parent_image"],
-                                            log_file=started["log_file"])
+                                            log_file=started["log_file"], engine=started.get("engine"))
         self._steps[host.name] = StepRun(started, action)
 
     def _finish_step(self, name):

@@ -21,6 +21,10 @@ description:
     C(kantoo_manifest), C(kantoo_repository) (C({OS}/{ARCH}/{SUBARCH}/{stalk})), C(kantoo_initial_image)
     (the parent's C(final), or C(DOCKER_INIT_IMG) when the node sets it), C(kantoo_pretend), C(kantoo_skip_until),
     C(kantoo_docker_opts), C(kantoo_env) and C(kantoo_variables) (all ALL-CAPS variables as one mapping)."
+  - "C(kantoo_docker_host): the engine the stalk grows on, its C(DOCKER_HOST) (an ALL-CAPS variable like any other:
+    of its node, an ancestor's or C(globals)), or an empty string for the controller's engine (C(DOCKER_HOST) of the
+    environment, else the local socket). It is neither in C(kantoo_variables) nor a host variable of its own name:
+    where a step runs is none of its inputs."
   - Stalk names must be unique across all trees of one inventory.
   - Any file ending in C(.hjson) is taken as a tree; enable the plugin with C(enable_plugins = kantoo.devkit.stalker).
 requirements:

@@ -88,6 +88,8 @@ notes:
   - The destinations are never part of what is exported, and their directories get the modification time 0,
     since writing them changes it.
   - Mount points appear as empty directories, as in the container; leave them out with O(exclude).
+  - In a step of a kantoo stalk, O(docker_host) defaults to the stalk's engine (C(kantoo_docker_host), the tree's
+    C(DOCKER_HOST) for the stalk), where its container runs.
 seealso:
   - module: kantoo.devkit.container_commit
 """

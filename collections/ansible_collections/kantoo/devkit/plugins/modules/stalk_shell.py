@@ -14,6 +14,7 @@ version_added: 0.1.0
 description:
   - Returns the C(docker run) command of a shell in C(<repository>:<step>) with the stalk's container options,
     bind mounts and environment, as the steps had them. Secrets are passed by name, from the caller's environment.
+  - For a stalk whose tree sets its C(DOCKER_HOST), the command names that engine (C(docker --host <url> run ...)).
 options:
   step:
     description: Tag of the image, a step name, C(<step>-failed), C(initial) or C(final).

@@ -104,6 +104,12 @@ log_file:
   description: Path of the step's log file, C({LOG_DIR}/{stalk}/{ARCH}-{SUBARCH}-{step}-{timestamp}.txt).
   returned: when started
   type: str
+engine:
+  description:
+    - URL of the Docker engine the container runs on, the stalk's; the step's tasks reach the container through it
+      (C(ansible_docker_extra_args=--host <url>)) and M(kantoo.devkit.container_commit) commits there.
+  returned: when started
+  type: str
 """
 
 from ansible_collections.kantoo.devkit.plugins.module_utils._controller import controller_only

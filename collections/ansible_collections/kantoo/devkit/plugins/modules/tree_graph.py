@@ -18,7 +18,8 @@ description:
     from (its C(kantoo_initial_image): its parent's C(final), or the image C(DOCKER_INIT_IMG) names, a step of
     another stalk or an image from outside the tree) to its C(initial); and, where its parent is not that image's
     stalk, a dashed edge labelled C(waits for) from it to its parent's last step: the order of growing."
-  - What the last run did comes from C({LOG_DIR}/last-run.json), which the C(kantoo.devkit.steps) callback writes.
+  - What the last run did comes from C({LOG_DIR}/last-run.json), which the C(kantoo.devkit.steps) callback writes;
+    the image sizes from each stalk's Docker engine (C(kantoo_docker_host), the tree's C(DOCKER_HOST) for it).
   - Needs Graphviz's C(dot).
 options:
   tree:

@@ -18,3 +18,9 @@ class ControllerAction(ActionBase):
         """The task's arguments, validated as AnsibleModule validates them: argument_spec is the ARGUMENT_SPEC of
         the module of the same name, kwargs its other checks (required_if, mutually_exclusive...)."""
         return self.validate_argument_spec(argument_spec=argument_spec, **kwargs)[1]
+
+
+def stalk_engine(task_vars):
+    """The engine of the stalk a task acts for, as connect() takes it: the tree's DOCKER_HOST for the stalk (host
+    variable kantoo_docker_host), or None for the controller's engine."""
+    return task_vars.get("kantoo_docker_host") or None

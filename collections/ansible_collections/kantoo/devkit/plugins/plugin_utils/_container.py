@@ -196,9 +196,10 @@ SHELL_FLAGS = {"privileged": "--privileged", "init": "--init", "read_only": "--r
                "platform": "--platform", "mem_limit": "--memory"}
 
 
-def shell_command(image, options, mounts, env, secret):
-    """The docker run command of an interactive shell in image, with the stalk's options, mounts and env."""
-    command = ["docker", "run", "--rm", "-it"]
+def shell_command(image, options, mounts, env, secret, docker_host=None):
+    """The docker run command of an interactive shell in image, with the stalk's options, mounts and env; on the
+    engine at docker_host when given (the docker CLI's own otherwise)."""
+    command = ["docker"] + (["--host", docker_host] if docker_host else []) + ["run", "--rm", "-it"]
     for key, value in sorted(options.items()):
         flag = SHELL_FLAGS.get(key)
         if flag is None or value in (False, None):

@@ -9,7 +9,8 @@ events only, whatever the actions are named:
 - ``stalk_planned`` (stalk_plan): the stalk's ``cached`` steps and those ``todo``; also the ``tree``,
   ``repository`` and ``log_dir`` of the stalk.  The check returns it only for a stalk that is up to date, the
   only thing a run does with such a stalk.
-- ``step_started`` (step_container): ``step``, ``container``, ``parent_image``, ``log_file``.
+- ``step_started`` (step_container): ``step``, ``container``, ``parent_image``, ``log_file``, ``engine`` (the URL
+  of the Docker engine the step runs on).
 - ``step_committed`` (container_commit, when the labels name a step): ``step``, ``state`` (``built``, or
   ``failed`` for the file system of a failed step), ``image`` (its id, None when the commit failed), ``tags``.
 - ``stalk_done`` (stalk_done): ``failed``.

@@ -22,8 +22,9 @@ from ansible_collections.kantoo.devkit.plugins.module_utils._names import FINAL_
 COLORS = {"cached": "#c8e6c9", "built": "#bbdefb", "failed": "#ffcdd2", "missing": "#eeeeee"}
 WAIT_EDGE = 'style=dashed, color="#757575", fontcolor="#757575", label="waits for", constraint=false'
 
-# initial: the image reference the stalk starts from (the inventory's kantoo_initial_image); steps: in order
-GraphStalk = collections.namedtuple("GraphStalk", "name parent repository initial steps")
+# initial: the image reference the stalk starts from (the inventory's kantoo_initial_image); steps: in order;
+# engine: the URL of the engine the tree's DOCKER_HOST gives it, '' for the controller's
+GraphStalk = collections.namedtuple("GraphStalk", "name parent repository initial steps engine", defaults=("",))
 
 
 def last_run(log_dir):
@@ -91,8 +92,9 @@ def step_sizes(client, repository):
 
 
 def _stalk_lines(stalk, states, sizes):
+    title = "%s  (%s)" % (stalk.name, stalk.repository) + ("\\non %s" % stalk.engine if stalk.engine else "")
     lines = ["  subgraph %s {" % quote("cluster_" + stalk.name),
-             "    label=%s;" % quote("%s  (%s)" % (stalk.name, stalk.repository)),
+             "    label=%s;" % quote(title),
              "    %s [label=\"initial\", shape=circle, fillcolor=white];" % quote(node(stalk.name, INITIAL_TAG))]
     previous = node(stalk.name, INITIAL_TAG)
     for step in stalk.steps:

@@ -67,13 +67,13 @@ def _take(directory, engine, repository, me):
 
 
 def acquire(stalks, run, wait=True, say=None, poll=0.5, docker_host=None):
-    """Take the locks of the repositories of these stalks on the engine at docker_host (connect()'s default when
-    None) for run, in one order; wait (saying so once per holder) for a live run that holds one, or stop at once
-    when wait is false."""
+    """Take the locks of the repositories of these stalks, each on its engine (its kantoo_docker_host, else the
+    engine at docker_host, connect()'s default when None), for run, in one order; wait (saying so once per holder)
+    for a live run that holds one, or stop at once when wait is false."""
     directory = lock_dir()
     os.makedirs(directory, exist_ok=True)
-    engine = engine_url(docker_host)
-    wanted = sorted({(engine, s["kantoo_repository"], s.get("kantoo_tree_file", "")) for s in stalks})
+    wanted = sorted({(engine_url(s.get("kantoo_docker_host") or docker_host), s["kantoo_repository"],
+                      s.get("kantoo_tree_file", "")) for s in stalks})
     said = set()
     for engine, repository, tree_file in wanted:
         me = {"run": run, "tree_file": tree_file}

@@ -13,7 +13,11 @@ things remove the containers of a run that is gone, whatever stopped it:
   removes its containers and stops the workers the run left (they outlive a killed parent: each is a session
   of its own);
 - anything else (a reboot, a killed watcher): the next run's check, which sweeps the containers of every run
-  that is gone, whatever tree it grew.
+  that is gone, whatever tree it grew, on the engine of each stalk it checks.
+
+A run's stalks may grow on several engines (the tree's DOCKER_HOST): before a container of the run starts on an
+engine, the engine's URL is added to the run's file .kantoo/run/<run>.engines, and the exit handler and the
+watcher remove the run's containers on each engine it names.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import signal
 import socket
 import time
 
-from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect, engine_url
 from ansible_collections.kantoo.devkit.plugins.module_utils._names import DAEMON_LABEL, REPOSITORY_LABEL, RUN_LABEL, STALK_LABEL
 
 HOST = socket.gethostname()
@@ -127,23 +131,28 @@ def sweep(client):
 _ON_EXIT = set()
 
 
-def on_exit_remove_containers(project, docker_host=None):
+def on_exit_remove_containers(project):
     """In the ansible-playbook process: at exit (Ctrl-C included), remove what this run left running, if it
-    started any container (then its watcher's file is there)."""
+    started any container (then its watcher's file is there), on every engine it started one on."""
     run = run_name(os.getpid())
     if project in _ON_EXIT:
         return
     _ON_EXIT.add(project)
 
     def clean_up():
-        if not os.path.exists(watcher_file(project, run)):
-            return
-        try:
-            remove_containers_of(connect(docker_host, timeout=30), run)
-        except EngineError:  # no engine, or an error answer: nothing more can be done at exit
-            pass
+        if os.path.exists(watcher_file(project, run)):
+            remove_everywhere(run, run_engines(project, run), timeout=30)
 
     atexit.register(clean_up)
+
+
+def remove_everywhere(run, engines, timeout):
+    """The run's containers on each engine; one that cannot be reached or refuses does not keep the others'."""
+    for url in engines:
+        try:
+            remove_containers_of(connect(url, timeout=timeout), run)
+        except EngineError:  # nothing more can be done at the run's end: the next run's check sweeps that engine
+            pass
 
 
 def file_name(run):
@@ -156,8 +165,34 @@ def watcher_file(project, run):
     return os.path.join(project, ".kantoo", "run", file_name(run) + ".watcher")
 
 
-def start_watcher(project, run, docker_host=None, poll=0.2):
-    """Once per run: a process that outlives the run, removes its containers when it ends and stops its workers."""
+def engines_file(project, run):
+    """The URLs of the engines the run started a container on, one a line."""
+    return os.path.join(project, ".kantoo", "run", file_name(run) + ".engines")
+
+
+def run_engines(project, run):
+    try:
+        with open(engines_file(project, run), encoding="utf-8") as handle:
+            return [line for line in handle.read().splitlines() if line]
+    except OSError:
+        return []
+
+
+def record_engine(project, run, docker_host=None):
+    """Before the run starts a container on the engine at docker_host (connect()'s default when None): whatever
+    ends the run, its containers there are looked for."""
+    url = engine_url(docker_host)
+    if url in run_engines(project, run):
+        return
+    path = engines_file(project, run)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "a", encoding="utf-8") as handle:  # one short write: workers of the run append at once
+        handle.write(url + "\n")
+
+
+def start_watcher(project, run, poll=0.2):
+    """Once per run: a process that outlives the run, removes its containers when it ends (on every engine of
+    record_engine) and stops its workers."""
     marker = watcher_file(project, run)
     os.makedirs(os.path.dirname(marker), exist_ok=True)
     try:
@@ -173,12 +208,12 @@ def start_watcher(project, run, docker_host=None, poll=0.2):
         os.setsid()
         if os.fork():
             os._exit(0)
-        _watch(marker, run, docker_host, poll)
+        _watch(project, marker, run, poll)
     finally:
         os._exit(0)
 
 
-def _watch(marker, run, docker_host, poll):
+def _watch(project, marker, run, poll):
     devnull = os.open(os.devnull, os.O_RDWR)
     for descriptor in (0, 1, 2):
         os.dup2(devnull, descriptor)
@@ -200,12 +235,13 @@ def _watch(marker, run, docker_host, poll):
             except OSError:
                 pass
     try:
-        remove_containers_of(connect(docker_host, timeout=60), run)
+        remove_everywhere(run, run_engines(project, run), timeout=60)
     finally:
-        try:
-            os.unlink(marker)
-        except OSError:
-            pass
+        for path in (marker, engines_file(project, run)):
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
 
 
 def _children(pid):

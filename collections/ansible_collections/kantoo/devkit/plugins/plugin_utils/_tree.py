@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from urllib.parse import urlparse
 
 from ansible_collections.kantoo.devkit.plugins.module_utils._names import (
     FAILED_SUFFIX, FINAL_TAG, INITIAL_TAG, image, repository as repository_of)
@@ -183,6 +184,24 @@ def initial_image(value, variables, where):
     return reference
 
 
+# DOCKER_HOST: the engine a stalk's containers, tasks and commits use; as the docker CLI takes it.
+ENGINE_SCHEMES = ("unix", "tcp", "ssh", "http", "https")
+
+
+def engine_of(value, where):
+    """A DOCKER_HOST of the tree, checked: '' (or none) for the controller's engine, else an engine's URL."""
+    if value in (None, ""):
+        return ""
+    example = ("write unix:///path/to/docker.sock, tcp://host:2376, ssh://user@host or https://host:2376, or "
+               "remove the key to use the controller's engine")
+    if not isinstance(value, str):
+        raise TreeError("%s is %s; %s" % (where, kind(value), example))
+    parsed = urlparse(value)
+    if parsed.scheme not in ENGINE_SCHEMES or not (parsed.path if parsed.scheme == "unix" else parsed.hostname):
+        raise TreeError("%s '%s' is not the URL of a Docker engine; %s" % (where, value, example))
+    return value
+
+
 def image_reference(value, variables):
     """The seed's DOCKER_INIT_IMG: 'stalk:tag' is relative to {OS}/{ARCH}/{SUBARCH}/, a value with a '/' is a full reference."""
     if "/" in value:
@@ -209,6 +228,8 @@ def read_tree(tree_file):
     common = {}
     for section in TREE_SECTIONS:
         common.update(_section(tree, section, tree_file))
+        if "DOCKER_HOST" in common:
+            engine_of(common["DOCKER_HOST"], "%s: %s.DOCKER_HOST" % (tree_file, section))
     stalks = []
     repositories = {}
     for name, node, parent, overrides, node_key in walk_nodes(tree["stalks"], tree_file):
@@ -239,6 +260,10 @@ def read_tree(tree_file):
             # the seed's rule: a root starts from its own repository's initial, a base image made beforehand
             initial = image(repository, INITIAL_TAG)
         variables.pop("DOCKER_INIT_IMG", None)
+        # the engine is where a step runs, not one of its inputs: no step sees it, no cache key holds it
+        if "DOCKER_HOST" in node:
+            engine_of(node["DOCKER_HOST"], "%s: %s.DOCKER_HOST" % (tree_file, node_key))
+        docker_host = engine_of(variables.pop("DOCKER_HOST", ""), "%s: DOCKER_HOST" % manifest["path"])
         stalks.append({
             "name": name,
             "parent": parent,
@@ -254,6 +279,7 @@ def read_tree(tree_file):
             "initial_image": initial,
             "pretend": bool(node.get("pretend", False)),
             "skip_until": node.get("skip_until") or "",
+            "docker_host": docker_host,
         })
     if not stalks:
         raise TreeError("%s: key 'stalks' holds no stalk; add one, such as 'stalks: { hello_world: {} }', "

@@ -59,6 +59,21 @@ def test_order_initial_images_and_groups(project, write, inventory):
     assert hosts["kantoo_repository"] == "os/arch/sub/b1"
     assert hosts["kantoo_initial_image"] == "os/arch/sub/b:final"
     assert hosts["ARCH"] == "arch" and hosts["ansible_connection"] == "local"
+    assert hosts["kantoo_docker_host"] == "", "no DOCKER_HOST in the tree: the controller's engine"
+
+
+def test_a_stalks_engine_is_the_docker_host_its_node_or_an_ancestors_sets(project, write, inventory):
+    tree = write(project / "tree.hjson", ARCH + """
+        stalks: {"root": {"far": {"DOCKER_HOST": "tcp://builder.example:2376", "farther": {}}}}
+    """)
+    engines = {}
+    for host in ("root", "far", "farther"):
+        proc = inventory("-i", tree, "--host", host)
+        assert proc.returncode == 0, proc.stdout
+        hosts = json.loads(proc.stdout)
+        engines[host] = hosts["kantoo_docker_host"]
+        assert "DOCKER_HOST" not in hosts and "DOCKER_HOST" not in hosts["kantoo_variables"]
+    assert engines == {"root": "", "far": "tcp://builder.example:2376", "farther": "tcp://builder.example:2376"}
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -78,6 +93,9 @@ def test_order_initial_images_and_groups(project, write, inventory):
     (ARCH + 'stalks: {"a": {"DOCKER_INIT_IMG": "Kantoo/Debian:bookworm"}}',
      "DOCKER_INIT_IMG 'Kantoo/Debian:bookworm' is not a valid Docker image reference"),
     (ARCH + 'stalks: {"a": {"DOCKER_INIT_IMG": "x..y:final"}}', "is not a valid Docker image reference (os/arch/sub/x..y"),
+    (ARCH + 'globals: {"DOCKER_HOST": "nowhere"}\nstalks: {"a": {}}',
+     "globals.DOCKER_HOST 'nowhere' is not the URL of a Docker engine"),
+    (ARCH + 'stalks: {"a": {"b": {"DOCKER_HOST": "http:///"}}}', "stalks.a.b.DOCKER_HOST 'http:///' is not the URL"),
 ])
 def test_bad_trees_get_one_clear_message(project, write, inventory, text, expected):
     tree = write(project / "bad.hjson", text)

@@ -77,6 +77,11 @@ def test_a_shell_command_repeats_the_options_mounts_and_env_and_never_a_secrets_
     assert "hunter2" not in " ".join(command)
 
 
+def test_a_shell_command_names_the_stalks_own_engine():
+    command = shell_command("os/amd64/sub/s:final", {}, [], {}, lambda name: False, "tcp://builder.example:2376")
+    assert command[:4] == ["docker", "--host", "tcp://builder.example:2376", "run"]
+
+
 def test_a_sysroot_mounts_each_file_and_each_symlinked_directory_at_its_path(tmp_path, write):
     sysroot = tmp_path / "sysroot"
     write(sysroot / "etc/kantoo/conf", "x\n")

@@ -25,8 +25,8 @@ def graph(tmp_path, stalks, steps=None, run=None, sizes=None):
     tree.write_text(json.dumps({"architecture": {"OS": "debian", "ARCH": "amd64", "SUBARCH": "bookworm"},
                                 "stalks": stalks}))
     steps = steps or STEPS
-    read = [GraphStalk(s["name"], s["parent"], s["repository"], s["initial_image"], steps.get(s["name"], ["only"]))
-            for s in read_tree(str(tree))[1]]
+    read = [GraphStalk(s["name"], s["parent"], s["repository"], s["initial_image"], steps.get(s["name"], ["only"]),
+                       s["docker_host"]) for s in read_tree(str(tree))[1]]
     return tree_dot("tree", read, run or {}, sizes)
 
 
@@ -85,6 +85,12 @@ def test_steps_show_their_size_and_what_the_last_run_did(tmp_path):
     assert '"debian_repo:publish" [label="publish\\n+12 B\\nbuilt in 2.2 s", fillcolor="#bbdefb"]' in dot
     assert '"debian_stage4:export" [label="export\\nfailed", fillcolor="#ffcdd2"]' in dot
     assert '"debian_base:upgrade" [label="upgrade\\nmissing", fillcolor="#eeeeee"]' in dot
+
+
+def test_a_stalk_on_an_engine_of_its_own_says_so_under_its_name(tmp_path):
+    dot = graph(tmp_path, {"a": {"DOCKER_INIT_IMG": "kantoo/debian:bookworm", "b": {"DOCKER_HOST": "ssh://arm-box"}}})
+    assert 'label="a  (debian/amd64/bookworm/a)";' in dot
+    assert 'label="b  (debian/amd64/bookworm/b)\\non ssh://arm-box";' in dot
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
