@@ -1,13 +1,17 @@
-"""Extra Docker engines for tests, on this machine only, each stopped by its pid.
+"""Extra Docker engines, and image registries, for tests, on this machine only, each stopped by its pid.
 
 Each has its own data root, exec root, pid file, unix socket and bridge. Never `--bridge none`: that deletes the
 default engine's docker0. No iptables rules, so the default engine's are left alone; steps use the host's network.
 """
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import time
+import urllib.error
+import urllib.request
 import uuid
 
 import docker
@@ -60,3 +64,56 @@ class ExtraEngine:
     def close(self):
         self.stop()
         subprocess.run(["ip", "link", "delete", self.bridge], capture_output=True)
+
+
+class Registry:
+    """Debian's docker-registry (Docker distribution) on 127.0.0.1, with its own config and storage under root:
+    no authentication, deletes enabled. Engines reach it over plain HTTP, as Docker does any registry on
+    127.0.0.0/8. `with Registry(root) as registry:` starts it and stops it by its pid."""
+
+    def __init__(self, root, port=None):
+        self.root = root
+        self.port = port or free_port()
+        self.address = "127.0.0.1:%d" % self.port  # what a tree's REGISTRY names
+        self.url = "http://" + self.address
+        self.proc = None
+
+    def start(self, timeout=30):
+        self.root.mkdir(parents=True, exist_ok=True)
+        config = {"version": 0.1, "log": {"level": "warn", "accesslog": {"disabled": True}},
+                  "storage": {"filesystem": {"rootdirectory": str(self.root / "data")}, "delete": {"enabled": True}},
+                  "http": {"addr": self.address}}
+        (self.root / "config.yml").write_text(json.dumps(config))  # YAML reads JSON
+        self.proc = subprocess.Popen(["docker-registry", "serve", str(self.root / "config.yml")],
+                                     stdout=open(self.root / "registry.log", "ab"), stderr=subprocess.STDOUT)  # noqa: SIM115
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/v2/", timeout=2) as answer:
+                    if answer.status == 200:
+                        return self
+            except (urllib.error.URLError, OSError):
+                assert self.proc.poll() is None, (self.root / "registry.log").read_text()[-3000:]
+                time.sleep(0.1)
+        self.stop()
+        raise AssertionError("the registry at %s did not start:\n%s"
+                             % (self.url, (self.root / "registry.log").read_text()))
+
+    def stop(self, timeout=30):
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        os.kill(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(timeout=timeout)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *_exc):
+        self.stop()
+
+
+def free_port():
+    """A port of 127.0.0.1 nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

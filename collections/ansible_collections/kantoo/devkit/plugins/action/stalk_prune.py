@@ -9,6 +9,7 @@ from __future__ import annotations
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction, stalk_engine
 from ansible_collections.kantoo.devkit.plugins.modules.stalk_prune import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect
+from ansible_collections.kantoo.devkit.plugins.module_utils._registry import Registry, RegistryError, delete_tags
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._prune import prune_stalk
 
 
@@ -17,7 +18,7 @@ class ActionModule(ControllerAction):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        self.arguments(ARGUMENT_SPEC)  # it has no options: this rejects any that a task gives
+        args = self.arguments(ARGUMENT_SPEC)
         hostvars = task_vars["hostvars"]
         tree = {hostvars[h].get("kantoo_repository") for h in task_vars["groups"]["all"]
                 if hostvars[h].get("kantoo_tree_file") == task_vars["kantoo_tree_file"]}
@@ -27,5 +28,16 @@ class ActionModule(ControllerAction):
         except EngineError as exc:
             return dict(failed=True, msg=exc.message("docker refused to remove an image of %s"
                                                      % task_vars["kantoo_repository"]))
-        result.update(changed=bool(removed), removed=removed, kept=kept)
+        deleted = []
+        if args["registry"]:
+            if not task_vars.get("kantoo_registry"):
+                return dict(failed=True, msg="%s names no REGISTRY in its globals: there is no registry to delete "
+                                             "the tags of %s from" % (task_vars["kantoo_tree_file"],
+                                                                      task_vars["kantoo_stalk"]))
+            try:
+                deleted = delete_tags(Registry(task_vars["kantoo_registry"]), task_vars["kantoo_repository"])
+            except RegistryError as exc:
+                return dict(failed=True, removed=removed, kept=kept,
+                            msg="stalk '%s': %s" % (task_vars["kantoo_stalk"], exc))
+        result.update(changed=bool(removed or deleted), removed=removed, kept=kept, deleted=deleted)
         return result

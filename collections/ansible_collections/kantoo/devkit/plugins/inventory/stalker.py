@@ -25,6 +25,9 @@ description:
     of its node, an ancestor's or C(globals)), or an empty string for the controller's engine (C(DOCKER_HOST) of the
     environment, else the local socket). It is neither in C(kantoo_variables) nor a host variable of its own name:
     where a step runs is none of its inputs."
+  - "C(kantoo_registry): the tree's C(REGISTRY) (C(host:port), optionally followed by C(/prefix), set in C(globals)),
+    where every step image is pushed and the cache lookup asks for the steps the stalk's engine lacks; an empty
+    string when the tree has none. Neither in C(kantoo_variables) nor a host variable of its own name."
   - Stalk names must be unique across all trees of one inventory.
   - Any file ending in C(.hjson) is taken as a tree; enable the plugin with C(enable_plugins = kantoo.devkit.stalker).
 requirements:

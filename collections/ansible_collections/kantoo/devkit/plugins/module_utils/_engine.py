@@ -32,6 +32,8 @@ DEFAULT_HOST = "unix:///var/run/docker.sock"
 # The docker CLI's ports for tcp:// without one.
 PLAIN_PORT, TLS_PORT = 2375, 2376
 CHUNK = 1 << 20
+# X-Registry-Auth of a registry without authentication: base64 of "{}", which the engine requires on a push.
+NO_AUTH = base64.urlsafe_b64encode(b"{}").decode()
 # What http.client sends of a file body at a time: its default, 8 kB, makes a stage3 upload take a syscall per page.
 BLOCK = 1 << 16
 
@@ -357,14 +359,33 @@ class Engine:
         response, connection = self._stream("POST", "/images/create" + _query(
             {"fromSrc": "-", "repo": repository, "tag": tag, "changes": list(changes or [])}), source,
             _tar_headers(source))
-        # a stream of JSON messages; the engine says it failed in one of them, after a 200
+        messages = self._progress(response, connection, "the import gave no image")
+        image = messages[-1]["status"]
+        return image if image.startswith("sha256:") else "sha256:" + image
+
+    def pull(self, repository, tag):
+        """Pull repository:tag from the registry its name starts with; the image's id."""
+        response, connection = self._stream("POST", "/images/create" + _query({"fromImage": repository, "tag": tag}),
+                                            headers={"X-Registry-Auth": NO_AUTH})
+        self._progress(response, connection, "the pull said nothing")
+        return self.inspect_image(image_name(repository, tag))["Id"]
+
+    def push(self, repository, tag):
+        """Push repository:tag to the registry its name starts with; the digest of its manifest there."""
+        response, connection = self._stream("POST", _path("/images/%s/push", repository) + _query({"tag": tag}),
+                                            headers={"X-Registry-Auth": NO_AUTH})
+        messages = self._progress(response, connection, "the push said nothing")
+        return next((m["aux"]["Digest"] for m in messages if "Digest" in (m.get("aux") or {})), None)
+
+    def _progress(self, response, connection, silent):
+        """The JSON messages of a stream of progress, once it ends; the engine says it failed in one of them,
+        after a 200, and an error there is an EngineError too (silent: what to say when the stream is empty)."""
         messages = [json.loads(line) for line in b"".join(self._chunks(response, connection, CHUNK)).splitlines()
                     if line.strip()]
         failed = [m for m in messages if m.get("error")]
         if failed or not messages:
-            raise EngineError(500, failed[0]["error"] if failed else "the import gave no image")
-        image = messages[-1]["status"]
-        return image if image.startswith("sha256:") else "sha256:" + image
+            raise EngineError(500, failed[0]["error"] if failed else silent)
+        return messages
 
     def commit(self, container, repository=None, tag=None, message=None, author=None, changes=None, conf=None,
                pause=True):

@@ -23,6 +23,11 @@ description:
     pretends in every stalk. The next step starts from that tag's image.
   - With O(check_only), only validates what can be known before any container starts, and says whether the
     stalk is up to date, moving no tag and removing nothing.
+  - When the tree names a registry (host variable C(kantoo_registry)), a step whose cache key the engine lacks is
+    looked for in the registry under C(key-<key>), and pulled instead of run; an initial image the engine lacks is
+    pulled under its own name, and a parent stalk's C(final) is the registry's when the registry holds a newer one.
+    In check mode nothing is pulled. With O(check_only), a registry that does not answer stops the stalk, and a
+    stalk whose C(final) the registry lacks is not up to date.
 options:
   check_only:
     description:
@@ -36,11 +41,11 @@ options:
     type: list
     elements: str
     default: []
-extends_documentation_fragment: [kantoo.devkit.common, kantoo.devkit.stalk]
+extends_documentation_fragment: [kantoo.devkit.common, kantoo.devkit.stalk, kantoo.devkit.registry]
 attributes:
   check_mode:
     support: full
-    details: Finds and explains what is cached and what would be rebuilt, and moves no tag.
+    details: Finds and explains what is cached and what would be rebuilt, and moves no tag and pulls nothing.
 """
 
 EXAMPLES = r"""
@@ -91,6 +96,14 @@ creates:
   returned: unless check_only
   type: list
   elements: str
+push:
+  description:
+    - What the tree's registry lacks of the images the plan reuses, each the
+      O(kantoo.devkit.image_push#module:repository) and O(kantoo.devkit.image_push#module:tags) of a
+      M(kantoo.devkit.image_push) task; empty without a registry.
+  returned: unless check_only
+  type: list
+  elements: dict
 up_to_date:
   description:
     - Whether growing the stalk would neither run a step nor move a tag, as far as its own images tell; a stalk

@@ -19,13 +19,26 @@ description:
     kept, and said so in RV(kept).
   - Host directories, artifacts among them, are never touched.
   - Run it on a stalk's descendants first (C(playbooks/prune.yml) does), since an image with children cannot go.
-options: {}
-extends_documentation_fragment: [kantoo.devkit.common, kantoo.devkit.common.daemon, kantoo.devkit.stalk]
+options:
+  registry:
+    description:
+      - Also delete every tag of the stalk's repository from the tree's registry (C(REGISTRY), host variable
+        C(kantoo_registry)), its steps' tags, C(final) and C(key-*), by deleting the manifests they name. An image
+        pushed under its own name (the base a root starts from) stays.
+      - The registry frees the space of their layers when its C(docker-registry garbage-collect <config>) runs.
+    type: bool
+    default: false
+extends_documentation_fragment: [kantoo.devkit.common, kantoo.devkit.common.daemon, kantoo.devkit.stalk,
+                                 kantoo.devkit.registry]
 """
 
 EXAMPLES = r"""
 - name: Remove the stalk's images
   kantoo.devkit.stalk_prune:
+
+- name: Remove the stalk's images, and its tags from the tree's registry
+  kantoo.devkit.stalk_prune:
+    registry: true
 """
 
 RETURN = r"""
@@ -39,11 +52,18 @@ kept:
   returned: always
   type: list
   elements: str
+deleted:
+  description: The tags deleted from the registry, C(<registry>/<repository>:<tag>), with O(registry).
+  returned: always
+  type: list
+  elements: str
 """
 
 from ansible_collections.kantoo.devkit.plugins.module_utils._controller import controller_only
 
-ARGUMENT_SPEC = {}
+ARGUMENT_SPEC = dict(
+    registry=dict(type="bool", default=False),
+)
 
 
 def main():

@@ -21,6 +21,7 @@ from ansible_collections.kantoo.devkit.plugins.module_utils._names import (
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._cache import cache_key, explain_miss, find_cached
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._inputs import sha256
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._reuse import forced_from, reused_by_tag, tagged_image
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._shared import SharedCache
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._stalk_config import will_create
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError
 
@@ -131,6 +132,7 @@ class Plan:
     explain: list = dataclasses.field(default_factory=list)  # per step, "<step>: cached" or why not
     image: str | None = None  # the image reused last: final, when no step runs after it
     creates: list = dataclasses.field(default_factory=list)  # rw directories its first container makes
+    push: list = dataclasses.field(default_factory=list)  # what the registry lacks, for kantoo.devkit.image_push
 
     def reuse(self, step, image_id):
         self.cached.append(step)
@@ -140,16 +142,18 @@ class Plan:
         container = self.source.container
         return {"mode": self.source.mode, "steps": self.source.names, "cached": self.cached,
                 "todo": [step.as_dict() for step in self.todo], "explain": self.explain, "images": self.images,
-                "initial_image": self.initial_image, "image": self.image, "creates": self.creates,
+                "initial_image": self.initial_image, "image": self.image, "creates": self.creates, "push": self.push,
                 "container": {"options": container["options"], "mounts": container["mounts"]}}
 
 
 def plan_stalk(client, stalk, source, force=None, dry=False):
     """Resolve the initial image, reuse every step found in the cache or taken by its tag, and say what is left
-    to run.  dry (check mode): find and explain, but move no tag."""
+    to run; with a registry, the engine's misses are asked there (shared.py).  dry (check mode): find and explain,
+    but move no tag and pull nothing."""
     retag = _keep_tags if dry else tag_image
     repository = stalk["kantoo_repository"]
-    plan = Plan(source, _initial_image(client, stalk, dry))
+    shared = SharedCache(client, stalk, dry)
+    plan = Plan(source, _initial_image(client, stalk, dry, shared))
     if plan.initial_image:
         retag(client, plan.initial_image, repository, INITIAL_TAG)
     by_tag = reused_by_tag(stalk, source)
@@ -165,7 +169,7 @@ def plan_stalk(client, stalk, source, force=None, dry=False):
         elif number >= first_forced:
             found, why = None, "forced"
         else:
-            found, why = _cached(client, step, parent_id)
+            found, why = _cached(client, step, parent_id, shared)
         plan.explain.append("%s: %s" % (step.name, why))
         if found is None:
             plan.todo.append(step.planned(parent, parent_id))
@@ -177,6 +181,7 @@ def plan_stalk(client, stalk, source, force=None, dry=False):
     if parent_id is not None:  # the last step is not run: final is known now
         retag(client, parent_id, repository, FINAL_TAG)
     plan.creates = will_create(source.container) if plan.todo else []
+    plan.push = shared.pushes(plan)
     return plan
 
 
@@ -184,9 +189,9 @@ def _keep_tags(*_args):
     return False
 
 
-def _initial_image(client, stalk, dry):
+def _initial_image(client, stalk, dry, shared):
     """The id of the stalk's initial image; None in check mode when its parent stalk would build it first."""
-    found = find_image(client, stalk["kantoo_initial_image"])
+    found = shared.initial(find_image(client, stalk["kantoo_initial_image"]))
     if found is None and not (dry and stalk.get("kantoo_parent")):
         hint = ("build its parent '%s' first" % stalk["kantoo_parent"] if stalk.get("kantoo_parent")
                 else "make it first, for example with 'make setup' (kantoo.devkit.base_image)")
@@ -195,9 +200,12 @@ def _initial_image(client, stalk, dry):
     return found
 
 
-def _cached(client, step, parent_id):
-    """The step's image in the cache, or None; and what to say about it."""
+def _cached(client, step, parent_id, shared):
+    """The step's image in the cache, the engine's or the registry's, or None; and what to say about it."""
     found = find_cached(client, step.key(parent_id)) if parent_id else None
     if found:
         return found, "cached"
+    found = shared.step(step, step.key(parent_id)) if parent_id else None
+    if found:
+        return found, "cached in the registry" if shared.dry else "cached, pulled from the registry"
     return None, "rebuilt, " + explain_miss(client, image(step.repository, step.name), step.inputs, parent_id)

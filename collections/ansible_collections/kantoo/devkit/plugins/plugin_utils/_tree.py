@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 from ansible_collections.kantoo.devkit.plugins.module_utils._names import (
     FAILED_SUFFIX, FINAL_TAG, INITIAL_TAG, image, repository as repository_of)
+from ansible_collections.kantoo.devkit.plugins.module_utils._registry import registry_problem
 
 try:
     import hjson
@@ -202,6 +203,20 @@ def engine_of(value, where):
     return value
 
 
+def tree_registry(tree, tree_file):
+    """The tree's REGISTRY (host:port[/prefix], in globals), checked; '' when it has none."""
+    for section in reversed(TREE_SECTIONS):
+        value = _section(tree, section, tree_file).get("REGISTRY")
+        if value in (None, ""):
+            continue
+        problem = registry_problem(value)
+        if problem:
+            raise TreeError("%s: %s.REGISTRY '%s' is not a registry: %s; write host:port, such as 127.0.0.1:5000, "
+                            "optionally followed by /prefix" % (tree_file, section, value, problem))
+        return value
+    return ""
+
+
 def image_reference(value, variables):
     """The seed's DOCKER_INIT_IMG: 'stalk:tag' is relative to {OS}/{ARCH}/{SUBARCH}/, a value with a '/' is a full reference."""
     if "/" in value:
@@ -230,9 +245,13 @@ def read_tree(tree_file):
         common.update(_section(tree, section, tree_file))
         if "DOCKER_HOST" in common:
             engine_of(common["DOCKER_HOST"], "%s: %s.DOCKER_HOST" % (tree_file, section))
+    registry = tree_registry(tree, tree_file)
     stalks = []
     repositories = {}
     for name, node, parent, overrides, node_key in walk_nodes(tree["stalks"], tree_file):
+        if "REGISTRY" in node:  # a child pulls what its parent pushed: one registry for the whole tree
+            raise TreeError("%s: %s.REGISTRY: a tree has one registry; set REGISTRY in its globals"
+                            % (tree_file, node_key))
         if name in repositories:
             raise TreeError("%s: stalk '%s' appears twice; stalk names must be unique" % (tree_file, name))
         manifest = load_manifest(manifest_path(project, name))
@@ -260,6 +279,7 @@ def read_tree(tree_file):
             # the seed's rule: a root starts from its own repository's initial, a base image made beforehand
             initial = image(repository, INITIAL_TAG)
         variables.pop("DOCKER_INIT_IMG", None)
+        variables.pop("REGISTRY", None)  # where images are pushed: no step's input, as kantoo_registry
         # the engine is where a step runs, not one of its inputs: no step sees it, no cache key holds it
         if "DOCKER_HOST" in node:
             engine_of(node["DOCKER_HOST"], "%s: %s.DOCKER_HOST" % (tree_file, node_key))
@@ -280,6 +300,7 @@ def read_tree(tree_file):
             "pretend": bool(node.get("pretend", False)),
             "skip_until": node.get("skip_until") or "",
             "docker_host": docker_host,
+            "registry": registry,
         })
     if not stalks:
         raise TreeError("%s: key 'stalks' holds no stalk; add one, such as 'stalks: { hello_world: {} }', "

@@ -8,7 +8,7 @@ import pytest
 from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError
 from ansible_collections.kantoo.devkit.plugins.module_utils._names import (
     FAILED_LABEL, INPUTS_LABEL, KEY_LABEL, REPOSITORY_LABEL, RUN_LABEL, STALK_LABEL, STEP_LABEL, TREE_LABEL)
-from ansible_collections.kantoo.devkit.plugins.plugin_utils import _events as events
+from ansible_collections.kantoo.devkit.plugins.plugin_utils import _events as events, _shared
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._cache import cache_key
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._check import up_to_date
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._inputs import sha256
@@ -37,7 +37,7 @@ class Engine:
         image_id = self.tags.get(reference, reference)
         if image_id not in self.labels:
             raise EngineError(404, "No such image: %s" % reference)
-        return {"Id": image_id, "Config": {"Labels": self.labels[image_id]}}
+        return {"Id": image_id, "Config": {"Labels": self.labels[image_id]}, "Created": self.created[image_id]}
 
     def images(self, all=False, filters=None):  # pylint: disable=redefined-builtin,unused-argument
         name, value = filters["label"].split("=", 1)
@@ -195,6 +195,118 @@ def test_the_plan_crosses_yaml_as_a_dict(engine):
     assert data["steps"] == ["one", "two"] and [s["name"] for s in data["todo"]] == ["one", "two"]
     assert data["todo"][0]["labels"][KEY_LABEL] == step("one").key("sha256:base")
     assert data["container"] == {"options": {}, "mounts": []}  # the digests of mounted files stay in the plan
+
+
+# With a registry (REGISTRY, kantoo_registry): plugin_utils/_shared.py ----------------------------------------------
+
+class Held:
+    """A registry that lives in a dict, (repository, tag) -> image id; what is pulled from it is recorded."""
+
+    def __init__(self):
+        self.images, self.pulled = {}, []
+
+    def ping(self):
+        return True
+
+    def manifest_digest(self, repository, tag):
+        return "sha256:manifest-of-" + self.images[(repository, tag)] if (repository, tag) in self.images else None
+
+    def image_id(self, repository, tag):
+        return self.images.get((repository, tag))
+
+    def image_config(self, repository, tag):
+        return {"created": self.created[self.images[(repository, tag)]]}
+
+
+@pytest.fixture
+def held(monkeypatch):
+    """The registry of stalk(kantoo_registry=...): pulls copy its images into the engine under the name asked."""
+    registry = Held()
+    monkeypatch.setattr(_shared, "Registry", lambda value: registry)
+
+    def pull(client, _registry, repository, tag, as_repository, as_tag):
+        registry.pulled.append("%s:%s" % (repository, tag))
+        image_id = registry.images[(repository, tag)]
+        if image_id not in client.labels:
+            client.add(image_id, registry.labels.get(image_id, {}))
+        client.tag(image_id, as_repository, as_tag)
+        return image_id
+    monkeypatch.setattr(_shared, "pull", pull)
+    monkeypatch.setattr(_shared, "same_image", lambda r, repository, tag, image_id: r.image_id(repository, tag)
+                        == image_id)
+    registry.labels, registry.created = {}, {}
+    return registry
+
+
+def pushed(registry, steps, parent="sha256:base", ids=("sha256:one", "sha256:two")):
+    """The registry holds the steps as a run of another engine pushed them: tags, keys, final."""
+    for one_step, image_id in zip(steps.steps, ids):
+        registry.labels[image_id] = one_step.labels(parent)
+        registry.images[(REPOSITORY, one_step.name)] = image_id
+        registry.images[(REPOSITORY, "key-" + one_step.key(parent))] = image_id
+        parent = image_id
+    registry.images[(REPOSITORY, "final")] = parent
+
+
+def test_a_step_the_engine_lacks_is_pulled_from_the_registry_by_its_key_and_not_run(engine, held):
+    steps = source("one", "two")
+    pushed(held, steps)
+    held.images[("kantoo/debian", "bookworm")] = "sha256:base"
+    dry = plan_stalk(engine, stalk(kantoo_registry="127.0.0.1:5000"), steps, dry=True)
+    assert dry.todo == [] and dry.images == {"one": "sha256:one", "two": "sha256:two"}
+    assert dry.explain == ["one: cached in the registry", "two: cached in the registry"]
+    assert held.pulled == [] and engine.moved == [], "check mode pulls nothing"
+
+    plan = plan_stalk(engine, stalk(kantoo_registry="127.0.0.1:5000"), steps)
+    assert plan.todo == [] and plan.explain[1] == "two: cached, pulled from the registry"
+    assert held.pulled == [REPOSITORY + ":key-" + steps.steps[0].key("sha256:base"),
+                           REPOSITORY + ":key-" + steps.steps[1].key("sha256:one")]
+    assert engine.tags[REPOSITORY + ":two"] == engine.tags[REPOSITORY + ":final"] == "sha256:two"
+    assert plan.push == [], "the registry holds all of it"
+    assert up_to_date(engine, stalk(kantoo_registry="127.0.0.1:5000"), steps)
+
+
+def test_what_the_registry_lacks_is_not_up_to_date_and_the_plan_pushes_it(engine, held):
+    steps = source("one", "two")
+    built(engine, "sha256:one", steps.steps[0], "sha256:base")
+    built(engine, "sha256:two", steps.steps[1], "sha256:one")
+    plan_stalk(engine, stalk(), steps)
+    assert up_to_date(engine, stalk(), steps)
+    assert not up_to_date(engine, stalk(kantoo_registry="127.0.0.1:5000"), steps), "REGISTRY just set"
+    plan = plan_stalk(engine, stalk(kantoo_registry="127.0.0.1:5000"), steps)
+    assert plan.todo == [] and plan.push == [{"repository": "kantoo/debian", "tags": ["bookworm"]},
+                                             {"repository": REPOSITORY, "tags": ["one", "two", "final"]}]
+    assert plan.as_dict()["push"] == plan.push
+    pushed(held, steps)
+    held.images[("kantoo/debian", "bookworm")] = "sha256:base"
+    assert up_to_date(engine, stalk(kantoo_registry="127.0.0.1:5000"), steps)
+    assert plan_stalk(engine, stalk(kantoo_registry="127.0.0.1:5000"), steps).push == []
+
+
+def test_an_initial_image_a_stalk_made_is_the_registrys_and_a_base_the_engines(engine, held):
+    parent = "debian/amd64/bookworm/parent"
+    child = stalk(kantoo_initial_image=parent + ":final", kantoo_parent="parent", kantoo_registry="127.0.0.1:5000")
+    # the parent grew again on another engine: this engine's final of it is an old one
+    engine.add("sha256:old", {REPOSITORY_LABEL: parent}, parent + ":final")
+    held.images[(parent, "final")] = "sha256:new"
+    held.created["sha256:new"] = "2026-12-02T15:00:00.5Z"
+    engine.created["sha256:old"] = "2026-12-02T15:00:00.25Z"
+    assert plan_stalk(engine, child, source("one"), dry=True).initial_image == "sha256:new"
+    # ... or the registry's is the old one, as when it was not pushed to: the engine's stays
+    engine.created["sha256:old"] = "2026-12-02T15:00:00.500000001Z"
+    assert plan_stalk(engine, child, source("one")).initial_image == "sha256:old" and held.pulled == []
+    engine.created["sha256:old"] = "2026-12-02T15:00:00Z"
+    assert plan_stalk(engine, child, source("one"), dry=True).initial_image == "sha256:new"
+    assert held.pulled == []
+    assert plan_stalk(engine, child, source("one")).initial_image == "sha256:new"
+    assert held.pulled == [parent + ":final"] and engine.tags[parent + ":final"] == "sha256:new"
+    # a base of the engine's own stays, whatever the registry holds under its name
+    held.images[("kantoo/debian", "bookworm")] = "sha256:another-base"
+    assert plan_stalk(engine, stalk(kantoo_registry="127.0.0.1:5000"), source("one")).initial_image == "sha256:base"
+    del engine.tags[BASE]
+    del engine.labels["sha256:base"]
+    assert plan_stalk(engine, stalk(kantoo_registry="127.0.0.1:5000"), source("one")).initial_image == \
+        "sha256:another-base", "a base the engine lacks is pulled"
 
 
 def test_an_event_is_found_in_an_actions_result():
