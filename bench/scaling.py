@@ -18,6 +18,7 @@ from bench import BASE, BIN, PROJECT, remove_repositories, timed, write_tree
 
 sys.path.insert(0, str(PROJECT / "collections"))
 from ansible_collections.kantoo.devkit.plugins.module_utils._commit import commit_container  # noqa: E402
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import connect  # noqa: E402
 
 NAP = [{"name": "Take 10 s", "ansible.builtin.command": "sleep 10", "changed_when": False}]
 
@@ -48,7 +49,7 @@ def commit_seconds(client, image, megabytes):
     box = client.containers.run(image, entrypoint=["/bin/sh"], tty=True, detach=True)
     box.exec_run(["sh", "-c", "head -c %dM /dev/urandom > /change" % megabytes])
     start = time.perf_counter()
-    result = commit_container(client, {"container": box.name, "repository": "kantoo-bench/commit", "tag": "t",
+    result = commit_container(connect(), {"container": box.name, "repository": "kantoo-bench/commit", "tag": "t",
                                        "extra_tags": [], "labels": {}, "changes": [], "author": None,
                                        "comment": None, "keep_image_config": True})
     elapsed = time.perf_counter() - start
