@@ -6,6 +6,7 @@ default engine's docker0. No iptables rules, so the default engine's are left al
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -62,8 +63,20 @@ class ExtraEngine:
         self.proc.wait(timeout=timeout)
 
     def close(self):
+        """Stop it, remove its bridge and its exec root (unmounting what dockerd left mounted there, its netns)."""
         self.stop()
         subprocess.run(["ip", "link", "delete", self.bridge], capture_output=True)
+        remove_exec_root("/run/" + self.name)
+
+
+def remove_exec_root(path):
+    """Lazily unmount every mount below path, deepest first, then remove it."""
+    with open("/proc/mounts") as mounts:
+        below = [line.split()[1] for line in mounts]
+    below = [m.replace("\\040", " ") for m in below if m == path or m.startswith(path + "/")]
+    for mount in sorted(below, key=len, reverse=True):
+        subprocess.run(["umount", "-l", mount], capture_output=True)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 class Registry:
