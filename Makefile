@@ -46,6 +46,7 @@ bench: setup
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/scaling.py
 	$(BIN)/python bench/compare.py
+	$(BIN)/python bench/engines.py
 
 bench-debian: setup
 	$(BIN)/python bench/debian.py
