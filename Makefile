@@ -35,7 +35,7 @@ unit: $(BIN)/.installed
 
 # then the end-to-end runs against the real engine
 pytest: unit setup
-	$(BIN)/pytest tests --ignore=tests/unit
+	$(BIN)/pytest tests --ignore=tests/unit --durations=15
 
 # every scenario in molecule/ (a role on an ordinary container: converge, idempotence, testinfra),
 # MOLECULE_JOBS at a time; `make molecule SCENARIOS="stage4 debian_repo"` runs some
