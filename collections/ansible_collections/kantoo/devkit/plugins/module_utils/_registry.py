@@ -28,7 +28,7 @@ from ansible.module_utils.urls import open_url
 
 from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, find_image
 from ansible_collections.kantoo.devkit.plugins.module_utils._names import (
-    FAILED_LABEL, FINAL_TAG, INITIAL_TAG, KEY_LABEL)
+    FAILED_LABEL, FINAL_TAG, INITIAL_TAG, KEY_LABEL, image as image_name, split_image)
 
 # What a lookup accepts: an image's manifest (Docker v2, OCI) or a list of them (multi-platform).
 MANIFESTS = ("application/vnd.docker.distribution.manifest.v2+json",
@@ -259,9 +259,9 @@ def push_plan(client, repository, tags=None, image=None, key_tags=True):
     of failed steps; image: push that one image under every tag, instead of each tag's own."""
     if tags is None:
         listed = client.images(name=repository)
-        found = {tag.rsplit(":", 1)[1]: entry["Id"] for entry in listed
+        found = {split_image(name)[1]: entry["Id"] for entry in listed
                  if (entry.get("Labels") or {}).get(FAILED_LABEL) != "true"
-                 for tag in entry.get("RepoTags") or [] if tag.rsplit(":", 1)[0] == repository}
+                 for name in entry.get("RepoTags") or [] if split_image(name)[0] == repository}
         found.pop(INITIAL_TAG, None)
         # oldest first: a step before the steps built on it
         order = {entry["Id"]: entry["Created"] for entry in listed}
@@ -271,7 +271,7 @@ def push_plan(client, repository, tags=None, image=None, key_tags=True):
         tags = sorted(tags, key=lambda t: t == FINAL_TAG)
         images = []
         for tag in tags:
-            reference = image or "%s:%s" % (repository, tag)
+            reference = image or image_name(repository, tag)
             image_id = find_image(client, reference)
             if image_id is None:
                 raise RegistryError("there is no image %s on the Docker engine at %s to push" % (reference, client.url))
@@ -296,7 +296,7 @@ def push(client, registry, repository, pairs, check_mode=False):
     pushed, present = [], []
     remote = registry.repository(repository)
     for image_id, tag in pairs:
-        reference = "%s:%s" % (remote, tag)
+        reference = image_name(remote, tag)
         if same_image(registry, repository, tag, image_id):
             present.append(reference)
             continue
@@ -324,7 +324,7 @@ def pull(client, registry, repository, tag, as_repository, as_tag):
     except EngineError as exc:
         raise _transfer_failed(client, "pull %s:%s" % (remote, tag), exc)
     client.tag(image_id, as_repository, as_tag)
-    client.remove_image("%s:%s" % (remote, tag))
+    client.remove_image(image_name(remote, tag))
     return image_id
 
 
@@ -336,4 +336,4 @@ def delete_tags(registry, repository, tags=None):
     for tag in wanted:
         registry.delete(repository, tag)
     left = set(registry.tags(repository)) if wanted else set(held)
-    return ["%s:%s" % (registry.repository(repository), tag) for tag in wanted if tag not in left]
+    return [image_name(registry.repository(repository), tag) for tag in wanted if tag not in left]

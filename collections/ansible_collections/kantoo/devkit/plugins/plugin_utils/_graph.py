@@ -17,7 +17,7 @@ import json
 import os
 
 from ansible_collections.kantoo.devkit.plugins.module_utils._engine import find_image
-from ansible_collections.kantoo.devkit.plugins.module_utils._names import FINAL_TAG, INITIAL_TAG, image
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import FINAL_TAG, INITIAL_TAG, image, split_image
 
 COLORS = {"cached": "#c8e6c9", "built": "#bbdefb", "failed": "#ffcdd2", "missing": "#eeeeee"}
 WAIT_EDGE = 'style=dashed, color="#757575", fontcolor="#757575", label="waits for", constraint=false'
@@ -56,7 +56,7 @@ def node(stalk, tag):
 def image_source(stalk, stalks):
     """The node of the image a stalk starts from: a step (or the initial) of a stalk of this tree, or None for an
     image from outside the tree.  A root's own :initial (the seed's rule) is a base image made beforehand: outside."""
-    repository, tag = stalk.initial.rsplit(":", 1)  # the inventory gives it a tag
+    repository, tag = split_image(stalk.initial)
     for other in stalks:
         if other.repository != repository or other.name == stalk.name:
             continue
@@ -135,7 +135,7 @@ def tree_dot(tree, stalks, run, sizes=None):
                 outside.append(source)
                 lines.append("  %s [shape=cylinder, style=filled, fillcolor=white];" % quote(source))
         if source is not None:
-            tag = stalk.initial.rsplit(":", 1)[1]
+            tag = split_image(stalk.initial)[1]
             lines.append("  %s -> %s%s;" % (quote(source), quote(node(stalk.name, INITIAL_TAG)),
                                             " [label=%s]" % quote(tag) if source != stalk.initial else ""))
         if stalk.parent and source != last_steps[stalk.parent]:
