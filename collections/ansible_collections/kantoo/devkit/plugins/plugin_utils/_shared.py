@@ -64,10 +64,10 @@ class SharedCache:
         if not self.registry:
             return None
         tag = key_tag(key)
+        if self.dry:  # one GET of the manifest: its config's digest is the id, and a miss is a 404 all the same
+            return self._ask(self.registry.image_id, step.repository, tag)
         if self._ask(self.registry.manifest_digest, step.repository, tag) is None:
             return None
-        if self.dry:
-            return self._ask(self.registry.image_id, step.repository, tag)
         return self._ask(pull, self.client, self.registry, step.repository, tag, step.repository, step.name)
 
     def current(self, final):

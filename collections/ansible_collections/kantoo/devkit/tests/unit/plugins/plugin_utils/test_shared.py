@@ -2,10 +2,13 @@
 named), kept out of the steps' variables; and a registry that does not answer stops the stalk with its URL and what
 to do. What the plan asks the registry is tested with the plan, in test_plan.py."""
 
+import json
 import socket
+from types import SimpleNamespace
 
 import pytest
 
+from ansible_collections.kantoo.devkit.plugins.module_utils._registry import Registry
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._shared import SharedCache
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError, read_tree
 
@@ -54,3 +57,28 @@ def test_a_registry_that_does_not_answer_names_the_stalk_the_url_and_what_to_do(
                                        % (address, address))
     assert "Start it, or fix REGISTRY" in str(error.value)
     SharedCache(None, dict(stalk, kantoo_registry="")).check()  # no registry, nothing to ask
+
+
+class CountingRegistry(Registry):
+    """A registry that holds one manifest, key-<held> of debian/top, and records every request it is sent."""
+
+    def __init__(self, held):
+        super().__init__("127.0.0.1:5000")
+        self.held, self.requests = held, []
+
+    def _request(self, method, path, headers=None):
+        self.requests.append((method, path))
+        if not path.endswith("/key-" + self.held):
+            return 404, None, b""
+        body = json.dumps({"schemaVersion": 2, "config": {"digest": "sha256:" + "c" * 64}}).encode()
+        return 200, SimpleNamespace(getheader=lambda name: "sha256:" + "d" * 64), body
+
+
+@pytest.mark.parametrize("key, expected", [("a" * 64, "sha256:" + "c" * 64), ("b" * 64, None)])
+def test_a_dry_lookup_of_a_step_is_one_request(key, expected):
+    """In check mode a hit's id is its manifest's config digest, a miss the manifest's 404: one GET either way."""
+    stalk = {"kantoo_tree_file": "/trees/t.hjson", "kantoo_stalk": "top", "kantoo_registry": ""}
+    shared = SharedCache(None, stalk, dry=True)
+    shared.registry = CountingRegistry("a" * 64)
+    assert shared.step(SimpleNamespace(repository="debian/top", name="only"), key) == expected
+    assert shared.registry.requests == [("GET", "/v2/debian/top/manifests/key-" + key)]
