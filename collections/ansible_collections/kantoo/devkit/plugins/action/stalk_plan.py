@@ -14,9 +14,10 @@ from ansible.utils.display import Display
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction, stalk_engine
 from ansible_collections.kantoo.devkit.plugins.modules.stalk_plan import ARGUMENT_SPEC
-from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, EngineUnreachable, connect
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import (
+    EngineError, EngineUnreachable, connect, engine_url)
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._arguments import check_role_arguments
-from ansible_collections.kantoo.devkit.plugins.plugin_utils._lock import acquire, forget_finished_runs, wait_for
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._lock import acquire, forget_finished_runs, once, wait_for
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._run import sweep, this_run
 from ansible_collections.kantoo.devkit.plugins.plugin_utils import _events as events
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._check import check_stalk
@@ -55,9 +56,17 @@ class ActionModule(ControllerAction):
                 # every stalk of the run, in one order: two runs of overlapping trees cannot each hold one
                 play = [hostvars[h] for h in task_vars.get("ansible_play_hosts_all", [])
                         if "kantoo_repository" in hostvars[h]] or [stalk]
-                acquire(play, this_run(), wait=boolean(task_vars.get("kantoo_wait", True)), say=display.display)
-                sweep(client)
-                forget_finished_runs(stalk["kantoo_project_dir"])
+                # once a run (the first stalk's check; the others wait for it), before any stalk looks at an image:
+                # its locks, then on each engine it uses the containers of runs that are gone
+                run, project = this_run(), stalk["kantoo_project_dir"]
+
+                def lock():
+                    acquire(play, run, wait=boolean(task_vars.get("kantoo_wait", True)), say=display.display)
+                    forget_finished_runs(project)
+
+                once(project, run, "locks %s" % sorted((h.get("kantoo_docker_host") or "", h["kantoo_repository"])
+                                                       for h in play), lock)
+                once(project, run, "sweep %s" % engine_url(stalk_engine(task_vars)), lambda: sweep(client))
                 forks, hosts = task_vars.get("ansible_forks", 0), task_vars.get("ansible_play_hosts_all", [])
                 if forks and len(hosts) > forks:
                     if task_vars.get("inventory_hostname") != hosts[0]:  # the play's first stalk says it, once

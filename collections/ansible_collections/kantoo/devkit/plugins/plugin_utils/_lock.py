@@ -127,6 +127,27 @@ def wait_for(project, run, stalk, poll=0.2):
     return False
 
 
+def once(project, run, what, work):
+    """work() once in the run for what (a string), whoever asks first: the stalks of a check play ask at once, in
+    workers of their own, and those that come later wait until the first is done, then find it done. What fails
+    (raises) is not done: the next to ask tries again. True when this call did the work."""
+    directory = run_dir(project, run)
+    os.makedirs(directory, exist_ok=True)
+    # a stalk's marker is <stalk>.ok or .failed, and a stalk's name never starts with '.'
+    done = os.path.join(directory, ".done-" + hashlib.sha256(what.encode()).hexdigest()[:24])
+    with open(os.path.join(directory, ".once"), "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            if os.path.exists(done):
+                return False
+            work()
+            with open(done, "w", encoding="utf-8") as marker:
+                marker.write(what + "\n")
+            return True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def forget_finished_runs(project):
     """Markers of runs that are gone."""
     base = os.path.join(project, ".kantoo", "run")
