@@ -6,6 +6,9 @@
 A commit whose labels name a step (as step_container gives them) also returns the step_committed event of the
 steps callback (plugin_utils/_events.py): the step, whether it was built or its failure kept, and when the commit
 began and ended.
+
+Before the commit, the container's agent (connection kantoo.devkit.docker_agent) is ended and waited for: no
+process of the connection is in the container when its file system is taken.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from ansible_collections.kantoo.devkit.plugins.module_utils._commit import run_c
 from ansible_collections.kantoo.devkit.plugins.module_utils._names import FAILED_LABEL, STEP_LABEL
 from ansible_collections.kantoo.devkit.plugins.modules.container_commit import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.plugin_utils import _events as events
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._agent_relay import close_agents
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._container import remove_container
 
 
@@ -26,6 +30,8 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         started = time.time()
+        if self._task.args.get("container"):
+            close_agents(self._task.args["container"])
         result = self._commit(tmp, task_vars)
         labels = self._task.args.get("labels") or {}
         if STEP_LABEL in labels:

@@ -22,7 +22,8 @@ from ansible_collections.kantoo.devkit.plugins.modules.rootfs_export import ARGU
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._rootfs import ExportError, Selection, repack
 
-DOCKER_CONNECTIONS = frozenset(("community.docker.docker", "community.docker.docker_api", "docker", "docker_api"))
+DOCKER_CONNECTIONS = frozenset(("kantoo.devkit.docker_agent", "community.docker.docker", "community.docker.docker_api",
+                                "docker", "docker_api"))
 LOCAL_CONNECTIONS = frozenset(("local", "ansible.builtin.local", "ansible.legacy.local"))
 CHUNK = 1 << 20
 
@@ -76,7 +77,7 @@ class ActionModule(ControllerAction):
         if connection & LOCAL_CONNECTIONS:
             return None
         if not connection & DOCKER_CONNECTIONS:
-            raise ExportError("the export needs a Docker container target (connection community.docker.docker or "
+            raise ExportError("the export needs a Docker container target (connection kantoo.devkit.docker_agent, community.docker.docker or "
                               "community.docker.docker_api), or the controller (connection local); host '%s' is "
                               "reached over %s" % (task_vars.get("inventory_hostname"), self._connection.transport))
         name = task_vars.get("ansible_docker_host") or task_vars.get("ansible_host") or task_vars["inventory_hostname"]

@@ -47,7 +47,8 @@ from ansible_collections.kantoo.devkit.plugins.plugin_utils import _events as ev
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._secrets import (
     Redactor, is_secret, is_secret_value, mask_display, secret_values)
 
-STEP_CONNECTIONS = ("community.docker.docker", "community.docker.docker_api", "docker")
+# set by roles/stalk/tasks/step.yml on the include of a step's tasks, beside their connection to the container
+STEP_MARK = "kantoo_step_task"
 
 
 class RedactedFile:
@@ -157,9 +158,9 @@ class CallbackModule(CallbackBase):
     @staticmethod
     def _in_step(result):
         """A task of a step: it runs over the step container's connection (the include of the step's tasks
-        has that connection in its vars too, but is no task of the step)."""
+        has the mark in its vars too, but is no task of the step)."""
         task = result._task
-        return task.get_vars().get("ansible_connection") in STEP_CONNECTIONS and not isinstance(task, TaskInclude)
+        return task.get_vars().get(STEP_MARK) is True and not isinstance(task, TaskInclude)
 
     def _step_output(self, result):
         host = result._host

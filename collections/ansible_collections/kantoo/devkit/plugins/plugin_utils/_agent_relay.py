@@ -1,0 +1,243 @@
+# -*- coding: utf-8 -*-
+# Copyright: kantoo-devkit contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The relay: the controller's end of a container's agent (_agent.py), across the tasks of a step.
+
+Ansible forks a worker per task and closes its connection when the task ends, so what outlives a task must be a
+process of its own, as ssh's ControlMaster is: the relay holds the `docker exec -i ... python3` of the agent
+and listens on a unix socket; each task connects, sends one request and reads the answer.  One relay per
+container and exec settings (engine, user, environment, working directory).  A relay ends when it is told to
+(`close_agents`, before a container is committed), when its agent ends (the container is gone) or after IDLE
+seconds without a request; a run killed outright leaves nothing behind once its containers are removed.
+"""
+
+from __future__ import annotations
+
+import errno
+import glob
+import hashlib
+import json
+import os
+import selectors
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+
+from ansible_collections.kantoo.devkit.plugins.plugin_utils import _agent
+
+IDLE = 120
+# how the relay is started: its module imported from this collection, whatever the caller's sys.path
+_BOOT = ("import sys; sys.path.insert(0, %r); "
+         "from ansible_collections.kantoo.devkit.plugins.plugin_utils._agent_relay import main; main(sys.argv[1:])")
+_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 5))
+_QUIT = {"op": "quit"}
+
+
+class AgentError(Exception):
+    """The agent could not be reached or did not answer; the message says why."""
+
+
+def _directory():
+    base = tempfile.gettempdir()
+    if len(base) > 64:  # a socket's path has room for about 100 bytes
+        base = "/tmp"
+    path = os.path.join(base, "kantoo-devkit-agents-%d" % os.getuid())
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    return path
+
+
+def _digest(text):
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+
+
+def socket_path(container, settings):
+    """The relay's socket for a container and the exec settings (a list of strings) of its agent."""
+    return os.path.join(_directory(), "%s-%s.sock" % (_digest(container), _digest(json.dumps(settings))))
+
+
+def agent_command(pythons):
+    """The command, after `docker exec -i <container>`, that starts the agent on the first of the Pythons
+    (a space-separated list of names or paths) that the container has."""
+    finder = ('for p in %s; do command -v "$p" >/dev/null 2>&1 && exec "$p" -B -c "$0"; done; '
+              'echo "no Python in the container (looked for: %s)" >&2; exit 127') % (pythons, pythons)
+    with open(_agent.__file__, encoding="utf-8") as handle:
+        return ["/bin/sh", "-c", finder, handle.read()]
+
+
+def _request_size(header):
+    return header.get("stdin", 0) if header["op"] == "exec" else header.get("size", 0)
+
+
+def _answer_size(request, answer):
+    if request["op"] == "exec":
+        return answer.get("stdout", 0) + answer.get("stderr", 0)
+    return answer.get("size", 0) if request["op"] == "fetch" else 0
+
+
+# --- the relay process -------------------------------------------------------------------------------------
+
+def _serve(request, inbound, outbound, agent):
+    """One request from a task to the agent, and its answer back; False when the relay must end (the agent is
+    gone, or its stream is not in a state to take the next request)."""
+    try:
+        _agent.write_header(agent.stdin, request)
+        _agent.copy_exact(inbound, agent.stdin, _request_size(request))
+        agent.stdin.flush()
+        answer = _agent.read_header(agent.stdout)
+    except (OSError, EOFError, ValueError):
+        return False
+    if answer is None:
+        return False
+    size = _answer_size(request, answer)
+    try:
+        _agent.write_header(outbound, answer)
+        _agent.copy_exact(agent.stdout, outbound, size)
+        outbound.flush()
+        return True
+    except OSError:  # the task went away: read the rest of the answer, so that the next one starts clean
+        try:
+            _agent.copy_exact(agent.stdout, None, size)
+            return True
+        except (OSError, EOFError):
+            return False
+
+
+def _listen(path):
+    """A listening socket at path, or None when a live relay already has it."""
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        server.bind(path)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        live = _connect(path)
+        if live is not None:
+            live.close()
+            server.close()
+            return None
+        os.unlink(path)  # left by a relay that was killed
+        server.bind(path)
+    server.listen(8)
+    return server
+
+
+def _relay(server, agent, idle):
+    """Serve tasks until told to quit (returns the socket to answer once the agent is gone), idle, or the
+    agent's end (returns None)."""
+    events = selectors.DefaultSelector()
+    events.register(server, selectors.EVENT_READ)
+    events.register(agent.stdout, selectors.EVENT_READ)
+    while True:
+        ready = [key.fileobj for key, _ in events.select(idle)]
+        if server not in ready:
+            return None  # idle, or the agent spoke unasked: it ended
+        client = server.accept()[0]
+        with client.makefile("rb") as inbound, client.makefile("wb") as outbound:
+            try:
+                request = _agent.read_header(inbound)
+            except (OSError, ValueError):
+                request = None
+            if request == _QUIT:
+                return client
+            alive = request is None or _serve(request, inbound, outbound, agent)
+        client.close()
+        if not alive:
+            return None
+
+
+def main(argv):
+    path, idle, command = argv[0], float(argv[1]), argv[2:]
+    agent = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if not _agent.read_header(agent.stdout):
+        agent.wait()
+        reason = agent.stderr.read().decode("utf-8", "replace").strip() or "it exited with %s" % agent.returncode
+        print("failed: " + " ".join(reason.split()), flush=True)
+        return
+    threading.Thread(target=agent.stderr.read, daemon=True).start()
+    server = _listen(path)
+    print("ready" if server else "taken", flush=True)
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    quitter = None
+    if server:
+        inode = os.stat(path).st_ino
+        quitter = _relay(server, agent, idle)
+        server.close()
+        if os.path.exists(path) and os.stat(path).st_ino == inode:
+            os.unlink(path)
+    agent.stdin.close()
+    try:
+        agent.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        agent.kill()
+        agent.wait()
+    if quitter:  # answered once the agent is gone: the container can be committed
+        quitter.sendall(b'{"rc": 0}\n')
+        quitter.close()
+
+
+# --- the tasks' end ----------------------------------------------------------------------------------------
+
+def _connect(path):
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        client.connect(path)
+    except OSError:
+        client.close()
+        return None
+    return client
+
+
+def start(path, exec_command, idle=IDLE):
+    """Start a relay whose agent exec_command (a list) starts; None once one listens at path, else why not."""
+    relay = subprocess.Popen([sys.executable, "-c", _BOOT % _ROOT, path, str(idle)] + list(exec_command),
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             start_new_session=True, close_fds=True)
+    said = relay.stdout.readline().decode("utf-8", "replace").strip()
+    relay.stdout.close()
+    if said in ("ready", "taken"):
+        return None
+    relay.wait()
+    return said.partition("failed: ")[2] or "the relay ended with %s" % relay.returncode
+
+
+def call(path, header, payload=None, size=0, sink=None):
+    """Send a request (its payload bytes, or a file object of size bytes) and return the answer's header and
+    payload: bytes, or None once written to sink (a file object) when one is given."""
+    client = _connect(path)
+    if client is None:
+        raise AgentError("no relay listens on %s" % path)
+    with client, client.makefile("rb") as inbound, client.makefile("wb") as outbound:
+        try:
+            _agent.write_header(outbound, header)
+            if isinstance(payload, bytes):
+                outbound.write(payload)
+            elif payload is not None:
+                _agent.copy_exact(payload, outbound, size)
+            outbound.flush()
+            answer = _agent.read_header(inbound)
+            if answer is None:
+                raise EOFError("the relay closed the connection")
+            length = _answer_size(header, answer)
+            if sink is None:
+                return answer, _agent.read_exact(inbound, length)
+            _agent.copy_exact(inbound, sink, length)
+            return answer, None
+        except (OSError, EOFError, ValueError) as exc:
+            raise AgentError("the agent behind %s did not answer: %s" % (path, exc)) from exc
+
+
+def close_agents(container):
+    """End every relay and agent of a container; returns once they are gone."""
+    for path in glob.glob(os.path.join(_directory(), "%s-*.sock" % _digest(container))):
+        client = _connect(path)
+        if client is None:
+            continue
+        with client:
+            client.settimeout(60)
+            try:
+                client.sendall(json.dumps(_QUIT).encode() + b"\n")
+                client.recv(64)
+            except OSError:
+                pass

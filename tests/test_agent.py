@@ -1,0 +1,92 @@
+"""The kantoo.devkit.docker_agent connection against a real container: every task of a play goes through one
+`docker exec` (the agent's), modules, scripts, files in and out work as over community.docker.docker, and
+kantoo.devkit.container_commit ends the agent before it commits; a container without Python falls back."""
+
+import json
+import time
+
+import pytest
+
+from conftest import playbook
+
+
+@pytest.fixture
+def box(client, base_image):
+    container = client.containers.run(base_image, entrypoint=["/bin/sh"], tty=True, detach=True,
+                                      network_mode="host")
+    yield container
+    container.remove(force=True)
+
+
+def execs_in(client, container, since):
+    """How many `docker exec` the engine started in the container since then."""
+    events = client.events(decode=True, since="%.9f" % since, until="%.9f" % time.time(),
+                           filters={"container": container.id, "event": "exec_create"})
+    return len(list(events))
+
+
+def processes(container):
+    return [" ".join(p[-1:]) for p in container.top(ps_args="-eo pid,args")["Processes"]]
+
+
+def play(tmp_path, container, tasks, **variables):
+    content = [{"hosts": container.name, "gather_facts": False, "tasks": tasks,
+                "vars": dict({"ansible_connection": "kantoo.devkit.docker_agent",
+                              "ansible_python_interpreter": "/usr/bin/python3", "ansible_remote_tmp": "/tmp"},
+                             **variables)}]
+    (tmp_path / "play.yml").write_text(json.dumps(content))
+    return playbook(tmp_path / "play.yml", "-i", container.name + ",", check=False)
+
+
+def test_the_tasks_of_a_play_share_one_exec_and_see_what_docker_exec_gives(client, box, tmp_path):
+    (tmp_path / "script.sh").write_text("#!/bin/sh\necho \"script sees $HOME in $(pwd)\"\n")
+    (tmp_path / "big").write_bytes(bytes(range(256)) * 4096)
+    tasks = [
+        {"name": "a module", "ansible.builtin.command": "cat /etc/debian_version", "register": "module"},
+        {"name": "a script", "ansible.builtin.script": str(tmp_path / "script.sh"), "register": "script"},
+        {"name": "a file in", "ansible.builtin.copy": {"src": str(tmp_path / "big"), "dest": "/big", "mode": "0600"}},
+        {"name": "a template", "ansible.builtin.copy": {"content": "héllo {{ 6 * 7 }}\n", "dest": "/hello"}},
+        {"name": "a file out", "ansible.builtin.fetch": {"src": "/big", "dest": str(tmp_path / "back"), "flat": True}},
+        {"name": "raw", "ansible.builtin.raw": "cat /hello; id -un", "register": "raw"},
+        {"name": "a failure", "ansible.builtin.command": "false", "register": "failure", "failed_when": False},
+        {"name": "what the play saw", "ansible.builtin.copy": {
+            "content": "{{ {'module': module.stdout, 'script': script.stdout, 'raw': raw.stdout,"
+                       " 'failure': failure.rc} | to_json }}", "dest": str(tmp_path / "seen.json")},
+         "delegate_to": "localhost", "vars": {"ansible_connection": "local"}},
+    ]
+    since = time.time()
+    run = play(tmp_path, box, tasks)
+    assert run.returncode == 0, run.stdout
+    assert execs_in(client, box, since) == 1, "every command of every task went through the one agent"
+    seen = json.loads((tmp_path / "seen.json").read_text())
+    assert seen["module"] == box.exec_run(["cat", "/etc/debian_version"]).output.decode().strip()
+    assert seen["script"].strip() == "script sees /root in /"
+    assert seen["raw"].split() == ["héllo", "42", "root"]
+    assert seen["failure"] == 1
+    assert (tmp_path / "back").read_bytes() == (tmp_path / "big").read_bytes()
+    assert any("python3 -B -c" in p for p in processes(box)), "the agent waits for the next task"
+
+
+def test_the_commit_ends_the_agent_first(client, box, tmp_path):
+    tasks = [{"ansible.builtin.command": "touch /made"},
+             {"kantoo.devkit.container_commit": {"container": box.name, "repository": "kantoo-test-agent/commit",
+                                                 "tag": "one", "remove": False},
+              "delegate_to": "localhost", "vars": {"ansible_connection": "local"}}]
+    run = play(tmp_path, box, tasks)
+    try:
+        assert run.returncode == 0, run.stdout
+        assert not any("python3" in p for p in processes(box)), "no agent in the container once committed"
+        image = client.images.get("kantoo-test-agent/commit:one")
+        made = client.containers.run(image, ["test", "-e", "/made"], entrypoint=[], remove=True)
+        assert made == b""
+    finally:
+        client.images.remove("kantoo-test-agent/commit:one", force=True)
+
+
+def test_a_container_without_python_gets_plain_docker_exec(client, box, tmp_path):
+    since = time.time()
+    run = play(tmp_path, box, [{"ansible.builtin.raw": "echo one"}, {"ansible.builtin.raw": "echo two"}],
+               ansible_docker_agent_python="no-such-python")
+    assert run.returncode == 0, run.stdout
+    # one try of the agent, then a docker exec per command
+    assert execs_in(client, box, since) == 3
