@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from scratch import copy_task, created_containers, grow, make_role, make_tree, write
+from scratch import copy_task, created_containers, grow, make_role, make_tree, tags, write
 
 ROLE = {"only": [copy_task("/only", "only")]}
 
@@ -119,3 +119,27 @@ def test_role_arguments_are_checked_before_any_container_also_when_up_to_date(cl
         assert str(tree) in proc.stdout and str(spec) in proc.stdout
         assert "Traceback" not in proc.stdout
         assert created_containers(client, since, os_name=os_name) == []
+
+
+def test_a_broken_tree_stops_only_the_runs_that_grow_it(client, tmp_path, os_name, fresh_base):
+    """A directory of trees, one of them broken: its run stops in the check with its one message before any
+    container starts, while the other tree grows, as `playbooks/hello_world.yml` does with a broken debian.hjson."""
+    make_role(tmp_path, "stalk", ROLE)
+    trees = tmp_path / "inventories"
+    make_tree(trees, os_name, {"stalk": {"DOCKER_INIT_IMG": fresh_base}}, name="good")
+    bad = write(trees / "bad.hjson", '{"architecture": {"OS": "%s", "ARCH": "amd64", "SUBARCH": "bookworm"},\n'
+                                     ' "stalks": {"broken": {"junk": 1}}}' % os_name)
+    expected = "%s: key 'stalks.broken.junk' is neither a variable (ALL-CAPS), an option" % bad
+    proc = grow(trees, "-e", "kantoo_hosts=good_tree")
+    assert "[WARNING]: " + expected in proc.stdout and proc.stdout.count(expected) == 1, "the broken tree is said"
+    assert tags(client, os_name, "stalk").keys() >= {"only", "final"}
+    for hosts in ("bad_tree", "all"):
+        since = time.time()
+        proc = grow(trees, "-e", "kantoo_hosts=%s" % hosts, check=False)
+        assert proc.returncode != 0
+        fatal = [line for line in proc.stdout.splitlines() if line.startswith("fatal: [")]
+        assert len(fatal) == 1 and fatal[0].startswith("fatal: [bad.hjson]: FAILED!") and expected in fatal[0], \
+            proc.stdout
+        assert "Traceback" not in proc.stdout
+        assert len(proc.stdout.split(expected)) <= 4, "the warning, then an [ERROR] line and its fatal: line"
+        assert created_containers(client, since, ours(client, os_name, fresh_base)) == []

@@ -12,7 +12,8 @@ from ansible import constants as C
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.utils.display import Display
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction, stalk_engine
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import (
+    ControllerAction, stalk_engine, tree_error, tree_stalks)
 from ansible_collections.kantoo.devkit.plugins.modules.stalk_plan import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.module_utils._engine import (
     EngineError, EngineUnreachable, connect, engine_url)
@@ -35,6 +36,8 @@ class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         args = self.arguments(ARGUMENT_SPEC)
+        if tree_error(task_vars):
+            return tree_error(task_vars)
         stalk = {k: v for k, v in task_vars.items() if k.startswith("kantoo_")}
         if "kantoo_repository" not in stalk:
             return dict(failed=True, msg="host '%s' is not a stalk: run this on hosts of a kantoo tree inventory"
@@ -43,8 +46,7 @@ class ActionModule(ControllerAction):
         if error:
             return dict(failed=True, msg=error)
         hostvars = task_vars["hostvars"]
-        tree = [hostvars[h] for h in task_vars["groups"]["all"]
-                if hostvars[h].get("kantoo_tree_file") == stalk["kantoo_tree_file"]]
+        tree = tree_stalks(task_vars)
         try:
             produced = tree_outputs(tree)
             client = connect(stalk_engine(task_vars))

@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction, stalk_engine
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import (
+    ControllerAction, stalk_engine, tree_error, tree_stalks)
 from ansible_collections.kantoo.devkit.plugins.modules.stalk_prune import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect
 from ansible_collections.kantoo.devkit.plugins.module_utils._registry import Registry, RegistryError, delete_tags
@@ -19,9 +20,9 @@ class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         args = self.arguments(ARGUMENT_SPEC)
-        hostvars = task_vars["hostvars"]
-        tree = {hostvars[h].get("kantoo_repository") for h in task_vars["groups"]["all"]
-                if hostvars[h].get("kantoo_tree_file") == task_vars["kantoo_tree_file"]}
+        if tree_error(task_vars):
+            return tree_error(task_vars)
+        tree = {host.get("kantoo_repository") for host in tree_stalks(task_vars)}
         try:
             removed, kept = prune_stalk(connect(stalk_engine(task_vars)), task_vars["kantoo_stalk"],
                                         task_vars["kantoo_repository"], tree)

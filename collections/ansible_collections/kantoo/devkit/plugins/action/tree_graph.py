@@ -10,7 +10,7 @@ import shutil
 import subprocess
 
 
-from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction, stalk_engine
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction, stalk_engine, tree_error
 from ansible_collections.kantoo.devkit.plugins.modules.tree_graph import ARGUMENT_SPEC
 from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._graph import GraphStalk, last_run, step_sizes, tree_dot
@@ -31,6 +31,9 @@ class ActionModule(ControllerAction):
             return dict(failed=True, msg="Graphviz's dot is missing: install it (apt-get install graphviz; "
                                          "'make setup' does)")
         hostvars = task_vars["hostvars"]
+        for host in task_vars["groups"][group]:  # the host of a tree file that could not be read
+            if tree_error(hostvars[host]):
+                return tree_error(hostvars[host])
         stalks, logs, engines = [], None, {}
         try:
             for host in task_vars["groups"][group]:

@@ -29,6 +29,11 @@ description:
     where every step image is pushed and the cache lookup asks for the steps the stalk's engine lacks; an empty
     string when the tree has none. Neither in C(kantoo_variables) nor a host variable of its own name."
   - Stalk names must be unique across all trees of one inventory.
+  - "A tree file with an error (bad hjson, a bad key, a stalk name another tree has) fails the inventory when it is
+    itself an inventory source (C(-i <tree>.hjson)). Found in a directory among other trees, it only warns, and its
+    group C(<tree>_tree) gets one host instead of its stalks, named after the file (C(<tree>.hjson)), whose variable
+    C(kantoo_tree_error) is the message: a play on that tree, or on C(all), stops in its check with the message,
+    before any container starts, and the runs of the other trees go on."
   - Any file ending in C(.hjson) is taken as a tree; enable the plugin with C(enable_plugins = kantoo.devkit.stalker).
 requirements:
   - hjson
@@ -54,11 +59,31 @@ EXAMPLES = r"""
 # ansible-inventory -i inventories/hello_world.hjson --graph
 """
 
+import os
+
+from ansible import constants as C, context
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin
+from ansible.utils.display import Display
+from ansible.utils.path import unfrackpath
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._run import on_exit_remove_containers
-from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError, read_tree
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError, project_dir, read_tree
+
+display = Display()
+
+
+def tree_name(path):
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+def named_source(path):
+    """Whether the tree file is itself an inventory source of this process (-i <tree>.hjson, or a configured
+    inventory that names the file), not a file found in a directory given as one."""
+    sources = context.CLIARGS.get("inventory") or C.DEFAULT_HOST_LIST or []
+    if isinstance(sources, str):
+        sources = [sources]
+    return unfrackpath(path, follow=False) in {unfrackpath(s, follow=False) for s in sources if "," not in s}
 
 
 class InventoryModule(BaseInventoryPlugin):
@@ -72,8 +97,14 @@ class InventoryModule(BaseInventoryPlugin):
         self._container = {}
         try:
             tree, stalks = read_tree(path)
+            self._check_unique(stalks)
         except TreeError as exc:
-            raise AnsibleParserError(str(exc))
+            if named_source(path):  # the tree asked for: nothing to grow without it
+                raise AnsibleParserError(str(exc))
+            # one of a directory's trees: only the runs that grow it stop, in their check, with this message
+            display.warning("%s; the runs that grow this tree stop with this message, the other trees' go on" % exc)
+            self._add_broken_tree(path, str(exc))
+            return
         # this is the ansible-playbook process: on Ctrl-C, the step containers of this run go before it exits
         for project in {stalk["project_dir"] for stalk in stalks}:
             on_exit_remove_containers(project)
@@ -89,13 +120,36 @@ class InventoryModule(BaseInventoryPlugin):
         self.inventory.add_child(self._container[stalk["parent"]], group)
         return group
 
+    def _check_unique(self, stalks):
+        for stalk in stalks:
+            existing = self.inventory.get_host(stalk["name"])
+            if existing is not None:
+                other = existing.vars.get("kantoo_tree_file", "another inventory source")
+                raise TreeError("%s: stalk '%s' is also defined in %s; stalk names must be unique across trees"
+                                % (stalk["tree_file"], stalk["name"], other))
+
+    def _add_broken_tree(self, path, error):
+        """The host that stands for a tree that could not be read: the check of a play on it fails with error."""
+        name, number = os.path.basename(path), 1
+        while self.inventory.get_host(name) is not None:  # a stalk, or a broken tree of the same name elsewhere
+            number += 1
+            name = "%s-%d" % (os.path.basename(path), number)
+        self.inventory.add_host(name, group=self.inventory.add_group(tree_name(path) + "_tree"))
+        host_vars = {
+            "kantoo_tree_error": error,
+            "kantoo_tree": tree_name(path),
+            "kantoo_tree_file": os.path.abspath(path),
+            "kantoo_project_dir": project_dir(path),
+            "kantoo_parent": None,
+            "kantoo_ancestors": [],
+            "ansible_connection": "local",
+            "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+        }
+        for key, value in host_vars.items():
+            self.inventory.set_variable(name, key, value)
+
     def _add_stalk(self, group, stalk):
         name = stalk["name"]
-        existing = self.inventory.get_host(name)
-        if existing is not None:
-            other = existing.vars.get("kantoo_tree_file", "another inventory source")
-            raise AnsibleParserError("%s: stalk '%s' is also defined in %s; stalk names must be unique across trees"
-                                     % (stalk["tree_file"], name, other))
         self.inventory.add_host(name, group=group)
         self._container[name] = group
         host_vars = dict(stalk["variables"])

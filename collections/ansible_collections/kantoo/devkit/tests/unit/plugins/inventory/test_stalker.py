@@ -114,3 +114,64 @@ def test_stalk_names_are_unique_across_trees(project, write, inventory):
     proc = inventory("-i", first, "-i", second, "--list")
     assert proc.returncode != 0
     assert "stalk 'same' is also defined in %s" % first in proc.stdout
+
+
+BAD_KEY = "key 'stalks.a.junk' is neither a variable (ALL-CAPS), an option (pretend, skip_until, interactive) nor a stalk"
+
+
+@pytest.fixture
+def trees(project, write):
+    """A directory of three trees: good.hjson, bad.hjson (a bad key) and twin.hjson (a stalk good.hjson has)."""
+    directory = project / "trees"
+    write(directory / "good.hjson", ARCH + 'stalks: {"g": {"DOCKER_INIT_IMG": "x/y:1", "g1": {}}}')
+    write(directory / "bad.hjson", ARCH + 'stalks: {"a": {"junk": 1}}')
+    write(directory / "twin.hjson", ARCH + 'stalks: {"g1": {"DOCKER_INIT_IMG": "x/y:1"}}')
+    return directory
+
+
+def test_a_broken_tree_of_a_directory_warns_and_gives_its_group_a_host_that_carries_the_error(trees, inventory):
+    proc = inventory("-i", trees, "--list")
+    assert proc.returncode == 0, proc.stdout
+    assert "[WARNING]: %s: %s" % (trees / "bad.hjson", BAD_KEY) in proc.stdout, "the warning says what is wrong"
+    listed = json.loads(proc.stdout[proc.stdout.index("{"):], object_hook=lambda o: o.get("__ansible_unsafe", o))
+    assert listed["bad_tree"]["hosts"] == ["bad.hjson"]
+    error = listed["_meta"]["hostvars"]["bad.hjson"]
+    assert error["kantoo_tree_error"] == "%s: %s" % (trees / "bad.hjson", BAD_KEY)
+    assert error["kantoo_tree_file"] == str(trees / "bad.hjson") and error["kantoo_tree"] == "bad"
+    # a stalk name that another tree has: the tree read later is the broken one, whole
+    assert listed["twin_tree"]["hosts"] == ["twin.hjson"]
+    assert listed["_meta"]["hostvars"]["twin.hjson"]["kantoo_tree_error"] == (
+        "%s: stalk 'g1' is also defined in %s; stalk names must be unique across trees"
+        % (trees / "twin.hjson", trees / "good.hjson"))
+    assert listed["_meta"]["hostvars"]["g1"]["kantoo_tree_file"] == str(trees / "good.hjson")
+    assert "Traceback" not in proc.stdout
+
+
+def test_a_broken_tree_named_on_the_command_line_fails_the_inventory(trees, inventory):
+    proc = inventory("-i", trees / "bad.hjson", "-i", trees / "good.hjson", "--list")
+    assert proc.returncode != 0 and BAD_KEY in proc.stdout
+
+
+def test_a_broken_tree_stops_the_runs_that_grow_it_in_their_check_and_no_other(trees, ansible, write):
+    """No engine here (DOCKER_HOST points nowhere): the broken tree's run stops before any request to one."""
+    proc = ansible("ansible-playbook", "-i", trees, "kantoo.devkit.grow", "-e", "kantoo_hosts=bad_tree")
+    assert proc.returncode != 0
+    fatal = [line for line in proc.stdout.splitlines() if line.startswith("fatal: [")]
+    assert len(fatal) == 1 and fatal[0].startswith("fatal: [bad.hjson]: FAILED!"), proc.stdout
+    assert "%s: %s" % (trees / "bad.hjson", BAD_KEY) in fatal[0]
+    assert "Check every stalk before any container starts" in proc.stdout.split("fatal: [")[0]
+    assert "cannot reach the Docker daemon" not in proc.stdout and "Traceback" not in proc.stdout
+    # all the trees: the same message stops the run
+    proc = ansible("ansible-playbook", "-i", trees, "kantoo.devkit.grow")
+    assert proc.returncode != 0 and "fatal: [bad.hjson]: FAILED!" in proc.stdout
+    # a play on another tree does not see the broken one
+    play = write(trees.parent / "play.yml", """
+        - hosts: good_tree
+          gather_facts: false
+          tasks:
+            - ansible.builtin.debug:
+                msg: "{{ kantoo_repository }} of {{ kantoo_tree_file }}"
+        """)
+    proc = ansible("ansible-playbook", "-i", trees, play)
+    assert proc.returncode == 0, proc.stdout
+    assert "os/arch/sub/g1 of %s" % (trees / "good.hjson") in proc.stdout and "failed=0" in proc.stdout
