@@ -8,6 +8,9 @@ Not a test: it prints medians and ratios. Run it with `make bench` (after `make 
   tasks only    the hello_world role on one running container, no image machinery
   cold          playbooks/hello_world.yml on a tree nobody built yet
   rerun         the same again, nothing changed
+  Dockerfile    the same four steps as RUN lines from the same base, built without cache by the legacy builder
+                on the host's network (DOCKER_BUILDKIT=0 --network host --no-cache), as the steps run
+Each ratio is printed with the goal of issue #17 beside it.
 """
 
 import json
@@ -27,7 +30,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 BASE = os.environ.get("KANTOO_BASE_IMAGE", "kantoo/debian:bookworm")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
-STEPS = 4
+# what roles/hello_world's four steps do, as shell commands
+STEPS = ["echo hello from sh", "python3 -c \"print('one')\"", "python3 -c \"print('two')\"",
+         "python3 -c \"print('three')\""]
 
 
 def env():
@@ -38,6 +43,23 @@ def timed(args, cwd=PROJECT):
     start = time.perf_counter()
     subprocess.run(args, cwd=cwd, env=env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
+
+
+def dockerfile_build(client, directory, cache=False):
+    """Seconds of `docker build` of the four steps as RUN lines (its image removed): cold unless cache."""
+    marker = uuid.uuid4().hex  # a first line of its own, so that a cold build finds no cache
+    (directory / "Dockerfile").write_text("FROM %s\nRUN echo %s\n" % (BASE, marker)
+                                          + "".join("RUN %s\n" % step for step in STEPS))
+    tag = "kantoo-bench/dockerfile:" + marker
+    args = ["docker", "build", "-q", "--network", "host", "-t", tag] + ([] if cache else ["--no-cache"]) + ["."]
+    times = []
+    for _ in range(2 if cache else 1):  # with cache: the second build is the one timed
+        start = time.perf_counter()
+        subprocess.run(args, cwd=directory, env=dict(os.environ, DOCKER_BUILDKIT="0"), check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    client.images.remove(tag)
+    return times[-1]
 
 
 def raw_step(client, network_mode):
@@ -62,15 +84,15 @@ def write_tree(directory, os_name, stalks=None, name="hello_world"):
 
 
 def tasks_only(client, directory):
-    """The step's own content: the role over community.docker.docker on one container, no commits, with the
-    connection settings of a step (roles/stalk/tasks/step.yml)."""
+    """The step's own content: the role on one container, no commits, with the connection and its settings of
+    a step (roles/stalk/tasks/step.yml: kantoo.devkit.docker_agent)."""
     box = client.containers.run(BASE, entrypoint=["/bin/sh"], tty=True, detach=True, network_mode="host")
     play = directory / "tasks_only.yml"
     play.write_text("- hosts: all\n  gather_facts: false\n  vars: {TREE_CONFIG_VAR: bench}\n"
                     "  roles: [hello_world]\n")
     try:
         return timed([str(BIN / "ansible-playbook"), str(play), "-i", box.name + ",", "-e",
-                      "ansible_connection=community.docker.docker", "-e", "ansible_python_interpreter=/usr/bin/python3",
+                      "ansible_connection=kantoo.devkit.docker_agent", "-e", "ansible_python_interpreter=/usr/bin/python3",
                       "-e", "ansible_remote_tmp=/tmp"])
     finally:
         box.remove(force=True)
@@ -97,7 +119,7 @@ def main():
     client = docker.from_env()
     client.images.get(BASE)
     playbook = str(BIN / "ansible-playbook")
-    results = {k: [] for k in ("raw", "raw_bridge", "empty", "tasks", "cold", "rerun")}
+    results = {k: [] for k in ("raw", "raw_bridge", "empty", "tasks", "cold", "rerun", "dockerfile")}
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         empty = scratch / "empty.yml"
@@ -107,6 +129,7 @@ def main():
             results["raw_bridge"].append(raw_step(client, "bridge"))
             results["empty"].append(timed([playbook, str(empty)]))
             results["tasks"].append(tasks_only(client, scratch))
+            results["dockerfile"].append(dockerfile_build(client, scratch))
             os_name = "kantoo-bench-" + uuid.uuid4().hex[:8]
             round_dir = scratch / os_name
             round_dir.mkdir()
@@ -120,19 +143,23 @@ def main():
     if os.environ.get("BENCH_VERBOSE"):  # every round, to see how noisy the machine was
         for name, values in results.items():
             print("  %-10s %s" % (name, " ".join("%.2f" % v for v in values)))
-    overhead = (median["cold"] - median["tasks"]) / STEPS
-    print("hello_world tree, %d steps, median of %d rounds" % (STEPS, ROUNDS))
+    steps = len(STEPS)
+    overhead = (median["cold"] - median["tasks"]) / steps
+    print("hello_world tree, %d steps, median of %d rounds" % (steps, ROUNDS))
     print("  raw floor, one step (run+exec+commit+rm)  %6.2f s  (%.2f s on Docker's bridge network)"
           % (median["raw"], median["raw_bridge"]))
     print("  ansible-playbook, empty play              %6.2f s" % median["empty"])
     print("  the role's tasks only, one container      %6.2f s" % median["tasks"])
     print("  cold build                                %6.2f s" % median["cold"])
     print("  rerun, nothing changed                    %6.2f s" % median["rerun"])
-    print("ratios")
-    print("  per-step overhead (cold - tasks only) / steps = %.2f s = %.2fx the raw floor (%.2fx the bridge one)"
-          % (overhead, overhead / median["raw"], overhead / median["raw_bridge"]))
-    print("  rerun - empty play = %.2f s = %.2f s a step" % (median["rerun"] - median["empty"],
-                                                              (median["rerun"] - median["empty"]) / STEPS))
+    print("  Dockerfile, 4 RUN, no cache               %6.2f s" % median["dockerfile"])
+    print("ratios (issue #17's goals)")
+    print("  1. cold / Dockerfile = %.2fx (goal <= 2.0x)" % (median["cold"] / median["dockerfile"]))
+    print("  2. per-step machinery (cold - tasks only) / steps = %.2f s = %.2fx the raw floor (goal <= 1.3x; "
+          "%.2fx the bridge one)" % (overhead, overhead / median["raw"], overhead / median["raw_bridge"]))
+    print("  3. rerun / empty play = %.2fx (goal <= 1.2x): %.2f s over it, %.2f s a step"
+          % (median["rerun"] / median["empty"], median["rerun"] - median["empty"],
+             (median["rerun"] - median["empty"]) / steps))
     print("  cold / rerun = %.1fx" % (median["cold"] / median["rerun"]))
 
 

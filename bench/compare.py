@@ -14,10 +14,7 @@ from pathlib import Path
 
 import docker
 
-from bench import BASE, BIN, PROJECT, remove_repositories, timed, write_tree
-
-STEPS = ["echo hello from sh", "python3 -c \"print('one')\"", "python3 -c \"print('two')\"",
-         "python3 -c \"print('three')\""]
+from bench import BASE, BIN, PROJECT, STEPS, dockerfile_build, remove_repositories, timed, write_tree
 
 
 def twice(args, cwd):
@@ -41,12 +38,7 @@ def kantoo(client, scratch):
 
 
 def dockerfile(client, scratch):
-    marker = uuid.uuid4().hex  # a first line of its own, so that the cold build finds no cache
-    (scratch / "Dockerfile").write_text("FROM %s\nRUN echo %s\n" % (BASE, marker)
-                                        + "".join("RUN %s\n" % step for step in STEPS))
-    result = twice(["docker", "build", "-q", "-t", "kantoo-bench/dockerfile:" + marker, "."], scratch)
-    client.images.remove("kantoo-bench/dockerfile:" + marker)
-    return result
+    return dockerfile_build(client, scratch), dockerfile_build(client, scratch, cache=True)
 
 
 def packer(client, scratch):
@@ -82,7 +74,7 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         results = {"kantoo (roles/hello_world, 4 steps)": kantoo(client, scratch),
-                   "Dockerfile (4 RUN)": dockerfile(client, scratch),
+                   "Dockerfile (4 RUN, legacy builder, host network)": dockerfile(client, scratch),
                    "Packer docker builder (4 shell provisioners)": packer(client, scratch),
                    "ansible-bender (4 tasks)": ansible_bender(scratch)}
     print("%-46s %8s %8s" % ("four steps on %s" % BASE, "cold", "warm"))
