@@ -49,9 +49,17 @@ def test_the_tasks_of_a_play_share_one_exec_and_see_what_docker_exec_gives(clien
         {"name": "a file out", "ansible.builtin.fetch": {"src": "/big", "dest": str(tmp_path / "back"), "flat": True}},
         {"name": "raw", "ansible.builtin.raw": "cat /hello; id -un", "register": "raw"},
         {"name": "a failure", "ansible.builtin.command": "false", "register": "failure", "failed_when": False},
+        {"name": "an environment", "ansible.builtin.command": "printenv KANTOO_A KANTOO_B", "register": "env",
+         "environment": {"KANTOO_A": "a b'c \"d\"", "KANTOO_B": "$HOME"}},
+        # the process that ran the module: the agent's fork, not a new interpreter under /bin/sh
+        {"name": "who ran the module", "ansible.builtin.shell":
+            "tr '\\0' ' ' < /proc/$(cut -d' ' -f4 /proc/$PPID/stat)/cmdline", "register": "runner"},
+        {"name": "a module error", "ansible.builtin.copy": {"src": "/no/such/file", "dest": "/x", "remote_src": True},
+         "register": "error", "ignore_errors": True},
         {"name": "what the play saw", "ansible.builtin.copy": {
             "content": "{{ {'module': module.stdout, 'script': script.stdout, 'raw': raw.stdout,"
-                       " 'failure': failure.rc} | to_json }}", "dest": str(tmp_path / "seen.json")},
+                       " 'failure': failure.rc, 'env': env.stdout_lines, 'runner': runner.stdout, 'error': error.msg}"
+                       " | to_json }}", "dest": str(tmp_path / "seen.json")},
          "delegate_to": "localhost", "vars": {"ansible_connection": "local"}},
     ]
     since = time.time()
@@ -63,6 +71,9 @@ def test_the_tasks_of_a_play_share_one_exec_and_see_what_docker_exec_gives(clien
     assert seen["script"].strip() == "script sees /root in /"
     assert seen["raw"].split() == ["héllo", "42", "root"]
     assert seen["failure"] == 1
+    assert seen["env"] == ["a b'c \"d\"", "$HOME"]
+    assert seen["runner"].startswith("python3 -B -c "), "a module runs in a fork of the agent"
+    assert "/no/such/file" in seen["error"]
     assert (tmp_path / "back").read_bytes() == (tmp_path / "big").read_bytes()
     assert any("python3 -B -c" in p for p in processes(box)), "the agent waits for the next task"
 

@@ -127,76 +127,89 @@ class Connection(DockerConnection):
 
     transport = "kantoo.devkit.docker_agent"
 
-    def _agent_socket(self):
-        """The socket of this container's agent, started when missing; None when the container cannot have
-        one (then the parent's docker exec does the work)."""
+    def _agent(self):
+        """The relay's socket and the command that starts it, for this container and exec settings; None when
+        the container has no Python for an agent (then the parent's docker exec does the work)."""
         self._set_conn_data()
         prefix = [to_text(arg, errors="surrogate_or_strict") for arg in self._build_exec_cmd([])]
-        container = self.get_option("remote_addr")
-        path = relay.socket_path(container, prefix)
+        path = relay.socket_path(self.get_option("remote_addr"), prefix)
         if os.path.exists(path + ".none"):
             return None
-        if os.path.exists(path):
-            return path
-        why_not = relay.start(path, prefix + relay.agent_command(self.get_option("agent_python")))
+        return path, prefix + relay.agent_command(self.get_option("agent_python"))
+
+    def _start(self, path, command):
+        container = self.get_option("remote_addr")
+        why_not = relay.start(path, command)
         if why_not:
             display.vvv("AGENT not started, plain docker exec instead: %s" % why_not, host=container)
             with open(path + ".none", "w", encoding="utf-8") as marker:
                 marker.write(why_not + "\n")
-            return None
-        display.vvv("AGENT started for %s" % container, host=container)
-        return path
+            return False
+        display.vvv("AGENT started", host=container)
+        return True
 
-    def _call(self, path, header, **kwargs):
+    def _call(self, agent, header, payload=None, size=0, sink=None):
+        """The agent's answer (header, payload), starting its relay when none listens (the first command, or
+        a relay that ended); None when the container cannot have an agent after all."""
+        path, command = agent
+        start = payload.tell() if hasattr(payload, "tell") else None
         try:
-            return relay.call(path, header, **kwargs)
+            try:
+                return relay.call(path, header, payload=payload, size=size, sink=sink)
+            except relay.NoRelay:
+                if not self._start(path, command):
+                    return None
+                if start is not None:
+                    payload.seek(start)
+                return relay.call(path, header, payload=payload, size=size, sink=sink)
         except relay.AgentError as exc:
             raise AnsibleConnectionFailure("Container %s: %s" % (self.get_option("remote_addr"), exc)) from exc
 
     def exec_command(self, cmd, in_data=None, sudoable=False):
-        if self.become and self.become.expect_prompt() and sudoable:
-            return super().exec_command(cmd, in_data=in_data, sudoable=sudoable)
-        ConnectionBase.exec_command(self, cmd, in_data=in_data, sudoable=sudoable)
-        path = self._agent_socket()
-        if path is None:
-            return super().exec_command(cmd, in_data=in_data, sudoable=sudoable)
-        display.vvv("EXEC (agent) %s" % cmd, host=self.get_option("remote_addr"))
-        data = to_bytes(in_data or b"", errors="surrogate_or_strict")
-        answer, output = self._call(path, {"op": "exec", "cmd": to_text(cmd, errors="surrogate_or_strict"),
-                                           "executable": self._play_context.executable, "stdin": len(data)},
-                                    payload=data)
-        return answer["rc"], output[:answer["stdout"]], output[answer["stdout"]:]
+        agent = None if self.become and self.become.expect_prompt() and sudoable else self._agent()
+        if agent:
+            ConnectionBase.exec_command(self, cmd, in_data=in_data, sudoable=sudoable)
+            display.vvv("EXEC (agent) %s" % cmd, host=self.get_option("remote_addr"))
+            data = to_bytes(in_data or b"", errors="surrogate_or_strict")
+            reply = self._call(agent, {"op": "exec", "cmd": to_text(cmd, errors="surrogate_or_strict"),
+                                       "executable": self._play_context.executable, "stdin": len(data)}, payload=data)
+            if reply:
+                answer, output = reply
+                return answer["rc"], output[:answer["stdout"]], output[answer["stdout"]:]
+        return super().exec_command(cmd, in_data=in_data, sudoable=sudoable)
 
     def put_file(self, in_path, out_path):
-        path = self._agent_socket()
-        if path is None:
-            return super().put_file(in_path, out_path)
-        ConnectionBase.put_file(self, in_path, out_path)
-        display.vvv("PUT (agent) %s TO %s" % (in_path, out_path), host=self.get_option("remote_addr"))
-        if not os.path.exists(to_bytes(in_path, errors="surrogate_or_strict")):
-            raise AnsibleFileNotFound("file or module does not exist: %s" % in_path)
-        with open(to_bytes(in_path, errors="surrogate_or_strict"), "rb") as source:
-            size = os.fstat(source.fileno()).st_size
-            answer = self._call(path, {"op": "put", "path": self._prefix_login_path(out_path), "size": size},
-                                payload=source, size=size)[0]
-        if answer["rc"]:
-            raise AnsibleConnectionFailure("failed to transfer file %s to %s: %s" % (in_path, out_path,
-                                                                                    answer.get("error")))
-        return None
+        agent = self._agent()
+        if agent:
+            ConnectionBase.put_file(self, in_path, out_path)
+            display.vvv("PUT (agent) %s TO %s" % (in_path, out_path), host=self.get_option("remote_addr"))
+            if not os.path.exists(to_bytes(in_path, errors="surrogate_or_strict")):
+                raise AnsibleFileNotFound("file or module does not exist: %s" % in_path)
+            with open(to_bytes(in_path, errors="surrogate_or_strict"), "rb") as source:
+                size = os.fstat(source.fileno()).st_size
+                reply = self._call(agent, {"op": "put", "path": self._prefix_login_path(out_path), "size": size},
+                                   payload=source, size=size)
+            if reply:
+                if reply[0]["rc"]:
+                    raise AnsibleConnectionFailure("failed to transfer file %s to %s: %s"
+                                                   % (in_path, out_path, reply[0].get("error")))
+                return None
+        return super().put_file(in_path, out_path)
 
     def fetch_file(self, in_path, out_path):
-        path = self._agent_socket()
-        if path is None:
-            return super().fetch_file(in_path, out_path)
-        ConnectionBase.fetch_file(self, in_path, out_path)
-        display.vvv("FETCH (agent) %s TO %s" % (in_path, out_path), host=self.get_option("remote_addr"))
-        with open(to_bytes(out_path, errors="surrogate_or_strict"), "wb") as sink:
-            answer = self._call(path, {"op": "fetch", "path": self._prefix_login_path(in_path)}, sink=sink)[0]
-        if answer["rc"]:
-            os.unlink(to_bytes(out_path, errors="surrogate_or_strict"))
-            raise AnsibleConnectionFailure("failed to fetch file %s to %s: %s" % (in_path, out_path,
-                                                                                 answer.get("error")))
-        return None
+        agent = self._agent()
+        if agent:
+            ConnectionBase.fetch_file(self, in_path, out_path)
+            display.vvv("FETCH (agent) %s TO %s" % (in_path, out_path), host=self.get_option("remote_addr"))
+            with open(to_bytes(out_path, errors="surrogate_or_strict"), "wb") as sink:
+                reply = self._call(agent, {"op": "fetch", "path": self._prefix_login_path(in_path)}, sink=sink)
+            if reply:
+                if reply[0]["rc"]:
+                    os.unlink(to_bytes(out_path, errors="surrogate_or_strict"))
+                    raise AnsibleConnectionFailure("failed to fetch file %s to %s: %s"
+                                                   % (in_path, out_path, reply[0].get("error")))
+                return None
+        return super().fetch_file(in_path, out_path)
 
     def reset(self):
         super().reset()

@@ -39,11 +39,17 @@ class AgentError(Exception):
     """The agent could not be reached or did not answer; the message says why."""
 
 
+class NoRelay(AgentError):
+    """Nothing listens on the socket (never started, ended, or killed): start one."""
+
+
 def _directory():
-    base = tempfile.gettempdir()
-    if len(base) > 64:  # a socket's path has room for about 100 bytes
-        base = "/tmp"
-    path = os.path.join(base, "kantoo-devkit-agents-%d" % os.getuid())
+    path = os.environ.get("KANTOO_AGENT_DIR")
+    if not path:
+        base = tempfile.gettempdir()
+        if len(base) > 64:  # a socket's path has room for about 100 bytes
+            base = "/tmp"
+        path = os.path.join(base, "kantoo-devkit-agents-%d" % os.getuid())
     os.makedirs(path, mode=0o700, exist_ok=True)
     return path
 
@@ -207,7 +213,7 @@ def call(path, header, payload=None, size=0, sink=None):
     payload: bytes, or None once written to sink (a file object) when one is given."""
     client = _connect(path)
     if client is None:
-        raise AgentError("no relay listens on %s" % path)
+        raise NoRelay("no relay listens on %s" % path)
     with client, client.makefile("rb") as inbound, client.makefile("wb") as outbound:
         try:
             _agent.write_header(outbound, header)

@@ -15,9 +15,9 @@ from ansible_collections.kantoo.devkit.plugins.plugin_utils import _agent_relay 
 
 @pytest.fixture
 def short_tmp(monkeypatch):
-    """A temporary directory of its own, with a path short enough for sockets."""
+    """A directory of sockets of its own, with a path short enough for them."""
     directory = tempfile.mkdtemp(prefix="kt-", dir="/tmp")
-    monkeypatch.setattr(tempfile, "tempdir", directory)
+    monkeypatch.setenv("KANTOO_AGENT_DIR", directory)
     yield directory
     shutil.rmtree(directory)
 
