@@ -55,21 +55,20 @@ class ActionModule(ControllerAction):
                 where = "%s: stalk '%s'" % (stalk["kantoo_tree_file"], stalk["kantoo_stalk"])
                 for role in [STALK_ROLE] + ([role_dir] if role_dir else []):
                     check_role_arguments(role, task_vars, self._loader, self._templar, where)
-                # every stalk of the run, in one order: two runs of overlapping trees cannot each hold one
-                play = [hostvars[h] for h in task_vars.get("ansible_play_hosts_all", [])
-                        if "kantoo_repository" in hostvars[h]] or [stalk]
                 # once a run (the first stalk's check; the others wait for it), before any stalk looks at an image:
                 # its locks, then on each engine it uses the containers of runs that are gone
                 run, project = this_run(), stalk["kantoo_project_dir"]
+                forks, hosts = task_vars.get("ansible_forks", 0), task_vars.get("ansible_play_hosts_all", [])
 
                 def lock():
+                    # every stalk of the run, in one order: two runs of overlapping trees cannot each hold one
+                    play = [hostvars[h] for h in hosts if "kantoo_repository" in hostvars[h]] or [stalk]
                     acquire(play, run, wait=boolean(task_vars.get("kantoo_wait", True)), say=display.display)
                     forget_finished_runs(project)
 
-                once(project, run, "locks %s" % sorted((h.get("kantoo_docker_host") or "", h["kantoo_repository"])
-                                                       for h in play), lock)
+                # a host name is one stalk for the whole run: the others' variables are read by the first only
+                once(project, run, "locks %s" % (sorted(hosts) or [stalk["kantoo_stalk"]]), lock)
                 once(project, run, "sweep %s" % engine_url(stalk_engine(task_vars)), lambda: sweep(client))
-                forks, hosts = task_vars.get("ansible_forks", 0), task_vars.get("ansible_play_hosts_all", [])
                 if forks and len(hosts) > forks:
                     if task_vars.get("inventory_hostname") != hosts[0]:  # the play's first stalk says it, once
                         return dict(skipped=True, changed=False, skip_reason="too few forks, see %s" % hosts[0])
