@@ -61,5 +61,12 @@ lint: $(BIN)/.installed
 $(GET_PIP): tests/sanity/get_pip.py
 	@mkdir -p $(dir $@) && cp $< $@
 
-sanity: $(BIN)/.installed $(GET_PIP)
+# ansible-test imports a plugin with only the collection root of this one: community.docker (a dependency in
+# galaxy.yml, installed in the venv by pip's ansible) is linked in beside it, as ansible-galaxy would install it
+DEPENDENCY := collections/ansible_collections/community/docker
+$(DEPENDENCY): $(BIN)/.installed
+	@mkdir -p $(dir $@)
+	ln -sfn "$$($(BIN)/python -c 'import ansible_collections.community.docker as m; print(list(m.__path__)[0])')" $@
+
+sanity: $(BIN)/.installed $(GET_PIP) $(DEPENDENCY)
 	cd $(COLLECTION) && $(CURDIR)/$(BIN)/ansible-test sanity --python 3.11 --local

@@ -20,8 +20,6 @@ description:
     command that waits for a privilege escalation password.
   - Commands get the environment C(docker exec) gives them, in the same working directory, as the same user.
 version_added: 0.1.0
-author:
-  - kantoo-devkit contributors
 notes:
   - The options it shares with P(community.docker.docker#connection) mean the same there and here.
 options:

@@ -136,7 +136,7 @@ def _relay(server, agent, idle):
     events.register(server, selectors.EVENT_READ)
     events.register(agent.stdout, selectors.EVENT_READ)
     while True:
-        ready = [key.fileobj for key, _ in events.select(idle)]
+        ready = [key.fileobj for key, _mask in events.select(idle)]
         if server not in ready:
             return None  # idle, or the agent spoke unasked: it ended
         client = server.accept()[0]
