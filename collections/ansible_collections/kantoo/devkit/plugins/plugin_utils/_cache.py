@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.kantoo.devkit.plugins.module_utils._engine import find_image
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, find_image
 from ansible_collections.kantoo.devkit.plugins.module_utils._names import INPUTS_LABEL, KEY_LABEL
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._inputs import sha256
 
@@ -26,8 +26,19 @@ def cache_key(parent_id, digest):
     return sha256(parent_id + digest)
 
 
-def find_cached(client, key):
-    """The newest image labelled with key, or None."""
+def find_cached(client, key, tagged=None):
+    """An image labelled with key, or None: the one at the reference tagged (the step's own tag) when it is,
+    without searching (a rerun's usual case: one inspect instead of a listing of the engine's images), else the
+    newest."""
+    if tagged:
+        try:
+            found = client.inspect_image(tagged)
+        except EngineError as exc:
+            if exc.status_code != 404:
+                raise
+        else:
+            if (found["Config"].get("Labels") or {}).get(KEY_LABEL) == key:
+                return found["Id"]
     images = client.images(all=True, filters={"label": "%s=%s" % (KEY_LABEL, key)})
     return max(images, key=lambda i: i["Created"])["Id"] if images else None
 

@@ -202,7 +202,7 @@ def _initial_image(client, stalk, dry, shared):
 
 def _cached(client, step, parent_id, shared):
     """The step's image in the cache, the engine's or the registry's, or None; and what to say about it."""
-    found = find_cached(client, step.key(parent_id)) if parent_id else None
+    found = find_cached(client, step.key(parent_id), image(step.repository, step.name)) if parent_id else None
     if found:
         return found, "cached"
     found = shared.step(step, step.key(parent_id)) if parent_id else None

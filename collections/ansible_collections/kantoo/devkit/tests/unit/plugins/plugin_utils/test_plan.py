@@ -24,6 +24,7 @@ class Engine:
 
     def __init__(self):
         self.labels, self.created, self.tags, self.moved = {}, {}, {}, []
+        self.listings = 0
         self.api = self
 
     def add(self, image_id, labels=None, *tags):
@@ -40,6 +41,7 @@ class Engine:
         return {"Id": image_id, "Config": {"Labels": self.labels[image_id]}, "Created": self.created[image_id]}
 
     def images(self, all=False, filters=None):  # pylint: disable=redefined-builtin,unused-argument
+        self.listings += 1
         name, value = filters["label"].split("=", 1)
         return [{"Id": i, "Created": self.created[i]} for i, labels in self.labels.items() if labels.get(name) == value]
 
@@ -132,6 +134,17 @@ def test_cached_steps_are_reused_and_the_next_one_starts_from_the_last_of_them(e
     assert [(s.name, s.parent_id) for s in plan.todo] == [("two", "sha256:one"), ("three", None)]
     assert plan.explain[0] == "one: cached"
     assert engine.tags[REPOSITORY + ":initial"] == "sha256:base" and "final" not in engine.moved
+
+
+def test_a_step_at_its_own_tag_is_found_without_listing_images_and_one_elsewhere_by_its_key(engine):
+    steps = source("one", "two")
+    built(engine, "sha256:one", steps.steps[0], "sha256:base")
+    engine.add("sha256:two-by-another-tree", steps.steps[1].labels("sha256:one"), "other/repository:two")
+    plan = plan_stalk(engine, stalk(), steps)
+    assert plan.images == {"one": "sha256:one", "two": "sha256:two-by-another-tree"}
+    assert engine.listings == 1, "only the step whose tag is not its image searched the engine's images"
+    plan_stalk(engine, stalk(), steps)
+    assert engine.listings == 1, "a rerun reads the tags alone"
 
 
 def test_a_step_built_on_another_parent_is_not_reused_and_the_plan_says_why(engine):
