@@ -3,9 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The agent: one Python process in a step's container that runs the commands of every task of the step.
 
-It is started once, by `docker exec -i <container> python3 -B -c <this file's text>`, and then answers requests
-on its stdin and stdout, one at a time, until its stdin closes: a command costs a fork in the container instead
-of a `docker exec` (about 0.1 s here).  Standard library only, Python 3.6 and later: it runs on the container's
+It is started once, by `docker exec -i <container> python3 -B -c <a line that reads this file's text from stdin>`
+(_agent_relay.py's agent_command), and then answers requests on its stdin and stdout, one at a time, until its
+stdin closes: a command costs a fork in the container instead of a `docker exec` (about 0.1 s here).  Standard library only, Python 3.6 and later: it runs on the container's
 Python.  The relay on the controller (_agent_relay.py) and the connection plugin (connection/docker_agent.py)
 use the same framing, imported from here.
 

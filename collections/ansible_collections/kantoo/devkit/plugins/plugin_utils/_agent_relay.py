@@ -63,13 +63,22 @@ def socket_path(container, settings):
     return os.path.join(_directory(), "%s-%s.sock" % (_digest(container), _digest(json.dumps(settings))))
 
 
+# the agent's own command line: its source follows on its stdin, after a line with its length
+_AGENT_BOOT = "import sys; exec(sys.stdin.buffer.read(int(sys.stdin.buffer.readline())))"
+
+
 def agent_command(pythons):
     """The command, after `docker exec -i <container>`, that starts the agent on the first of the Pythons
     (a space-separated list of names or paths) that the container has."""
     finder = ('for p in %s; do command -v "$p" >/dev/null 2>&1 && exec "$p" -B -c "$0"; done; '
               'echo "no Python in the container (looked for: %s)" >&2; exit 127') % (pythons, pythons)
-    with open(_agent.__file__, encoding="utf-8") as handle:
-        return ["/bin/sh", "-c", finder, handle.read()]
+    return ["/bin/sh", "-c", finder, _AGENT_BOOT]
+
+
+def _agent_source():
+    with open(_agent.__file__, "rb") as handle:
+        source = handle.read()
+    return b"%d\n%s" % (len(source), source)
 
 
 def _request_size(header):
@@ -156,6 +165,11 @@ def _relay(server, agent, idle):
 def main(argv):
     path, idle, command = argv[0], float(argv[1]), argv[2:]
     agent = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        agent.stdin.write(_agent_source())
+        agent.stdin.flush()
+    except BrokenPipeError:  # no Python: its stderr says so
+        pass
     if not _agent.read_header(agent.stdout):
         agent.wait()
         reason = agent.stderr.read().decode("utf-8", "replace").strip() or "it exited with %s" % agent.returncode
