@@ -42,8 +42,10 @@ pytest: unit setup
 molecule: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" tests/molecule.sh $(SCENARIOS)
 
+# every ratio of issue #17 is printed beside its goal: goals 1-3 by bench.py, goal 4 by debian.py
 bench: setup
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/debian.py
 	$(BIN)/python bench/scaling.py
 	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/engines.py
