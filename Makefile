@@ -24,8 +24,11 @@ setup: $(BIN)/.installed
 run: setup
 	$(BIN)/ansible-playbook playbooks/$(TREE).yml
 
-# the unit tests first, as they are quick to fail; pytest last: its closing line is the summary CI reads
-test: setup unit lint sanity molecule pytest
+# the unit tests first, as they are quick to fail; sanity (CPU) beside molecule (mostly waiting on apt and
+# docker), each one's output kept together; the end-to-end tests last: their closing line is the summary CI reads
+test: setup unit lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target sanity molecule
+	$(E2E)
 
 # unit tests, no Docker engine: the collection's, beside it in its tests/unit/, then the project's own in
 # tests/unit/; two runs, since the collection's run on the collection alone and test module names repeat
@@ -34,8 +37,9 @@ unit: $(BIN)/.installed
 	$(BIN)/pytest tests/unit
 
 # then the end-to-end runs against the real engine
+E2E = $(BIN)/pytest tests --ignore=tests/unit --durations=15
 pytest: unit setup
-	$(BIN)/pytest tests --ignore=tests/unit --durations=15
+	$(E2E)
 
 # every scenario in molecule/ (a role on an ordinary container: converge, idempotence, testinfra),
 # MOLECULE_JOBS at a time; `make molecule SCENARIOS="stage4 debian_repo"` runs some

@@ -26,7 +26,7 @@ def tags_on(client, repository):
 def test_the_engine_stopping_mid_run_is_one_message_and_the_next_run_resumes(tmp_path, os_name, engine):
     make_role(tmp_path, "fragile", {
         "first": [copy_task("/first", "first")],
-        "long": [{"name": "Take a while", "ansible.builtin.command": "sleep 30", "changed_when": False}],
+        "long": [{"name": "Take a while", "ansible.builtin.command": "sleep 10", "changed_when": False}],
     })
     tree = make_tree(tmp_path, os_name, {"fragile": {"DOCKER_INIT_IMG": BASE_IMAGE}})
     repository = "%s/amd64/bookworm/fragile" % os_name

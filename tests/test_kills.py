@@ -13,7 +13,7 @@ import pytest
 from conftest import BIN, PROJECT, ansible_env
 from scratch import copy_task, grow, make_role, make_tree, step_containers, tags, until
 
-SLOW_STEP = [{"name": "Take a while", "ansible.builtin.command": "sleep 20", "changed_when": False}]
+SLOW_STEP = [{"name": "Take a while", "ansible.builtin.command": "sleep 6", "changed_when": False}]
 # about 300 MB to commit: the commit takes long enough to be stopped in the middle
 BIG_STEP = [{"name": "Write a big file", "ansible.builtin.command": "dd if=/dev/zero of=/big bs=1M count=300",
              "args": {"creates": "/big"}}]
