@@ -71,22 +71,26 @@ def dockerfile_run(client, directory, base, tag, host_name, cache):
 
 
 def remove_descendants(client, root):
-    """Every image grown from root, newest first: the legacy builder keeps each stage and layer as an image.
-    One listing, without an inspection per image: others' images come and go meanwhile."""
+    """Every image grown from root, the deepest first (a parent goes only after its children): the legacy builder
+    keeps each stage and layer as an image. One listing, without an inspection per image: others' images come
+    and go meanwhile."""
     images = client.api.images(all=True)
     parent = {image["Id"]: image["ParentId"] for image in images}
 
-    def grown_from_root(image_id):
+    def depth(image_id):
+        """How far below root the image is; 0 when it is not grown from root."""
+        steps = 0
         while image_id and image_id != root.id:
-            image_id = parent.get(image_id)
-        return image_id == root.id
+            image_id, steps = parent.get(image_id), steps + 1
+        return steps if image_id == root.id else 0
 
-    for image in sorted(images, key=lambda i: i["Created"], reverse=True):
-        if image["Id"] != root.id and grown_from_root(image["Id"]):
-            try:
-                client.images.remove(image["Id"], force=True)
-            except docker.errors.NotFound:  # an untagged parent that removing its child took
-                pass
+    for _depth, image_id in sorted(((depth(i["Id"]), i["Id"]) for i in images), reverse=True):
+        if not _depth:
+            break
+        try:
+            client.images.remove(image_id, force=True)
+        except docker.errors.NotFound:  # an untagged parent that removing its child took
+            pass
 
 
 def compare_tarballs(tree_dir, dockerfile_dir):
