@@ -8,6 +8,7 @@ import time
 import pytest
 
 from conftest import playbook
+from scratch import copy_task, grow, make_role, make_tree, tags
 
 
 @pytest.fixture
@@ -101,3 +102,21 @@ def test_a_container_without_python_gets_plain_docker_exec(client, box, tmp_path
     assert run.returncode == 0, run.stdout
     # one try of the agent, then a docker exec per command
     assert execs_in(client, box, since) == 3
+
+
+def test_a_steps_container_has_one_docker_exec_its_agent_begun_with_it(client, tmp_path, os_name, fresh_base):
+    make_role(tmp_path, "agent", {
+        "first": [copy_task("/first", "first"), {"ansible.builtin.command": "cat /first", "changed_when": False}],
+        "second": [copy_task("/second", "second"), {"ansible.builtin.command": "true", "changed_when": False}],
+    })
+    tree = make_tree(tmp_path, os_name, {"agent": {"DOCKER_INIT_IMG": fresh_base}})
+    since = time.time()
+    grow(tree)
+    assert set(tags(client, os_name, "agent")) >= {"first", "second", "final"}
+    events = client.events(decode=True, since="%.9f" % since, until="%.9f" % time.time(),
+                           filters={"event": "exec_create", "label": "kantoo.devkit.repository=%s/amd64/bookworm/agent"
+                                    % os_name})
+    per_container = {}
+    for event in events:
+        per_container[event["id"]] = per_container.get(event["id"], 0) + 1
+    assert sorted(per_container.values()) == [1, 1], "one exec a step: the agent step_container began"

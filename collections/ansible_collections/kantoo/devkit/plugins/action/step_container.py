@@ -16,9 +16,13 @@ from ansible_collections.kantoo.devkit.plugins.module_utils._flatten import flat
 from ansible_collections.kantoo.devkit.plugins.module_utils._names import KEY_LABEL, REPOSITORY_LABEL, RUN_LABEL
 from ansible_collections.kantoo.devkit.plugins.modules.step_container import ARGUMENT_SPEC, REQUIRED_IF
 from ansible_collections.kantoo.devkit.plugins.plugin_utils import _events as events
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._agent_relay import prestart
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._plan import Step
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._run import record_engine, start_watcher, this_run
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeError, log_dir
+
+
+AGENT = "kantoo.devkit.docker_agent"
 
 
 def log_file(task_vars, step):
@@ -43,6 +47,9 @@ class ActionModule(ControllerAction):
             if args["state"] == "absent":
                 return dict(result, name=args["name"], changed=remove_container(client, args["name"]))
             result.update(self._start(client, step, args, task_vars, started))
+            # the agent of the step's connection (connection/docker_agent.py) starts while Ansible goes on
+            if not result.get("failed") and args["connection"] == AGENT:
+                prestart(result["name"], result["engine"])
         except TreeError as exc:  # an option value no container can take (plugin_utils/_engine_options.py)
             return dict(failed=True, msg=str(exc))
         except EngineError as exc:

@@ -136,12 +136,14 @@ class Connection(DockerConnection):
         return path, prefix + relay.agent_command(self.get_option("agent_python"))
 
     def _start(self, path, command):
+        """Whether an agent listens at path now: one begun when the step's container started, or one started
+        here (a container with no Python for one is remembered by the relay, beside path)."""
         container = self.get_option("remote_addr")
+        if relay.wait_started(path):
+            return True
         why_not = relay.start(path, command)
         if why_not:
             display.vvv("AGENT not started, plain docker exec instead: %s" % why_not, host=container)
-            with open(path + ".none", "w", encoding="utf-8") as marker:
-                marker.write(why_not + "\n")
             return False
         display.vvv("AGENT started", host=container)
         return True

@@ -13,8 +13,8 @@ short_description: Start or remove the container of one step of a kantoo stalk
 version_added: 0.1.0
 description:
   - With O(state=started), starts a container for O(step), from its parent image, with the stalk's options and bind
-    mounts, kept alive by a shell waiting on its tty, and returns its name for the C(community.docker.docker)
-    connection, the path of the step's log file, and the tags and labels (its cache key among them) that
+    mounts, kept alive by a shell waiting on its tty, and returns its name for the connection of the step's tasks
+    (O(connection)), the path of the step's log file, and the tags and labels (its cache key among them) that
     M(kantoo.devkit.container_commit) gives the step's image, and those of the image of its failure.
   - A parent image with O(max_layers) layers or more is first flattened into a one-layer copy with the same config.
   - With O(state=absent), removes the container O(name) and its anonymous volumes, in the background when the
@@ -41,6 +41,12 @@ options:
     default: 100
   name:
     description: Container to remove. Required with O(state=absent).
+    type: str
+  connection:
+    description:
+      - The connection the step's tasks will reach the container over, when they will.
+      - With V(kantoo.devkit.docker_agent), that connection's agent begins to start, in the background, as soon as
+        the container runs, so that the step's first task finds it ready or nearly.
     type: str
 extends_documentation_fragment: [kantoo.devkit.common, kantoo.devkit.common.daemon, kantoo.devkit.stalk]
 """
@@ -120,6 +126,7 @@ ARGUMENT_SPEC = dict(
     config=dict(type="dict", default={}),
     max_layers=dict(type="int", default=100),
     name=dict(type="str"),
+    connection=dict(type="str"),
 )
 REQUIRED_IF = [["state", "started", ["step"]], ["state", "absent", ["name"]]]
 

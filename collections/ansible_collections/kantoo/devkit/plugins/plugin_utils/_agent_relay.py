@@ -19,15 +19,21 @@ import hashlib
 import json
 import os
 import selectors
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils import _agent
 
 IDLE = 120
+# the Pythons an agent is started on, the first the container has (connection/docker_agent.py's agent_python)
+PYTHONS = "python3 /usr/bin/python3 python"
+# how long a task waits for a relay that a step's start began in the background
+STARTING = 20
 # how the relay is started: its module imported from this collection, whatever the caller's sys.path
 _BOOT = ("import sys; sys.path.insert(0, %r); "
          "from ansible_collections.kantoo.devkit.plugins.plugin_utils._agent_relay import main; main(sys.argv[1:])")
@@ -63,6 +69,8 @@ def socket_path(container, settings):
     return os.path.join(_directory(), "%s-%s.sock" % (_digest(container), _digest(json.dumps(settings))))
 
 
+# the finder's exit code when the container has none of the Pythons (not 126 or 127, which docker exec uses)
+_NO_PYTHON = 99
 # the agent's own command line: its source follows on its stdin, after a line with its length
 _AGENT_BOOT = "import sys; exec(sys.stdin.buffer.read(int(sys.stdin.buffer.readline())))"
 
@@ -71,7 +79,7 @@ def agent_command(pythons):
     """The command, after `docker exec -i <container>`, that starts the agent on the first of the Pythons
     (a space-separated list of names or paths) that the container has."""
     finder = ('for p in %s; do command -v "$p" >/dev/null 2>&1 && exec "$p" -B -c "$0"; done; '
-              'echo "no Python in the container (looked for: %s)" >&2; exit 127') % (pythons, pythons)
+              'echo "no Python in the container (looked for: %s)" >&2; exit %d') % (pythons, pythons, _NO_PYTHON)
     return ["/bin/sh", "-c", finder, _AGENT_BOOT]
 
 
@@ -162,6 +170,19 @@ def _relay(server, agent, idle):
             return None
 
 
+def _say(path, status, no_python=False):
+    """Tell whoever started the relay how it went: on stdout, and by the markers beside the socket (a container
+    without Python gets path.none: its tasks go on without an agent; path.starting goes)."""
+    if no_python:
+        with open(path + ".none", "w", encoding="utf-8") as marker:
+            marker.write(status.partition(": ")[2] + "\n")
+    try:
+        os.unlink(path + ".starting")
+    except FileNotFoundError:
+        pass
+    print(status, flush=True)
+
+
 def main(argv):
     path, idle, command = argv[0], float(argv[1]), argv[2:]
     agent = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -173,11 +194,13 @@ def main(argv):
     if not _agent.read_header(agent.stdout):
         agent.wait()
         reason = agent.stderr.read().decode("utf-8", "replace").strip() or "it exited with %s" % agent.returncode
-        print("failed: " + " ".join(reason.split()), flush=True)
+        # only the finder's own answer says the container lacks Python; anything else (the engine gone, say) may
+        # pass, and the task gets it from docker exec
+        _say(path, "failed: " + " ".join(reason.split()), no_python=agent.returncode == _NO_PYTHON)
         return
     threading.Thread(target=agent.stderr.read, daemon=True).start()
     server = _listen(path)
-    print("ready" if server else "taken", flush=True)
+    _say(path, "ready" if server else "taken")
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     quitter = None
     if server:
@@ -222,6 +245,42 @@ def start(path, exec_command, idle=IDLE):
     return said.partition("failed: ")[2] or "the relay ended with %s" % relay.returncode
 
 
+def prestart(container, engine, pythons=PYTHONS):
+    """Begin, in the background, the agent of a step container that has just started, under the socket that the
+    step's tasks will look for (their connection runs `docker --host <engine> exec -i <container>`): its start
+    overlaps Ansible's work until the step's first command.  A task that finds it still starting waits for it
+    (wait_started)."""
+    docker = shutil.which("docker")
+    if not docker:
+        return
+    prefix = [docker, "--host", engine, "exec", "-i", container]
+    path = socket_path(container, prefix)
+    with open(path + ".starting", "w", encoding="utf-8"):
+        pass
+    subprocess.Popen(  # pylint: disable=consider-using-with
+        [sys.executable, "-c", _BOOT % _ROOT, path, str(IDLE)] + prefix + agent_command(pythons),
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        close_fds=True)
+
+
+def wait_started(path):
+    """Wait while a relay begun by prestart is starting; whether one listens at path now."""
+    deadline = time.monotonic() + STARTING
+    while time.monotonic() < deadline:
+        try:
+            began = os.stat(path + ".starting").st_mtime
+        except FileNotFoundError:
+            break
+        if time.time() - began > STARTING:  # left by a relay that was killed while it started
+            break
+        time.sleep(0.01)
+    client = _connect(path)
+    if client is None:
+        return False
+    client.close()
+    return True
+
+
 def call(path, header, payload=None, size=0, sink=None):
     """Send a request (its payload bytes, or a file object of size bytes) and return the answer's header and
     payload: bytes, or None once written to sink (a file object) when one is given."""
@@ -249,10 +308,17 @@ def call(path, header, payload=None, size=0, sink=None):
 
 
 def close_agents(container):
-    """End every relay and agent of a container; returns once they are gone."""
-    for path in glob.glob(os.path.join(_directory(), "%s-*.sock" % _digest(container))):
+    """End every relay and agent of a container, and return once they are gone; remove what they left (the
+    markers, the socket of one that was killed)."""
+    prefix = os.path.join(_directory(), _digest(container) + "-")
+    for starting in glob.glob(prefix + "*.sock.starting"):  # a step with no task in its container: its agent
+        wait_started(starting[:-len(".starting")])
+    for leftover in glob.glob(prefix + "*.sock.*"):
+        os.unlink(leftover)
+    for path in glob.glob(prefix + "*.sock"):
         client = _connect(path)
         if client is None:
+            os.unlink(path)
             continue
         with client:
             client.settimeout(60)

@@ -113,9 +113,39 @@ def test_an_idle_relay_ends_by_itself(short_tmp):
     assert until(lambda: not os.path.exists(path), 5)
 
 
-def test_a_container_without_python_says_so(short_tmp):
-    why = relay.start(relay.socket_path("bare", []), relay.agent_command("no-such-python"))
+def test_a_container_without_python_says_so_and_is_remembered_until_it_is_closed(short_tmp):
+    path = relay.socket_path("bare", [])
+    why = relay.start(path, relay.agent_command("no-such-python"))
     assert why == "no Python in the container (looked for: no-such-python)"
+    with open(path + ".none", encoding="utf-8") as marker:
+        assert marker.read() == why + "\n"
+    relay.close_agents("bare")
+    assert os.listdir(short_tmp) == []
+
+
+def test_an_agent_that_cannot_start_for_another_reason_is_tried_again(short_tmp):
+    path = relay.socket_path("gone", [])
+    assert relay.start(path, ["sh", "-c", "echo the engine is gone >&2; exit 1"]) == "the engine is gone"
+    assert not os.path.exists(path + ".none")
+
+
+def test_an_agent_begun_with_its_container_is_waited_for_then_closed(short_tmp, monkeypatch):
+    # prestart's command is `docker --host <engine> exec -i <container> ...`: a stand-in for docker runs the rest
+    bin_dir = os.path.join(short_tmp, "bin")
+    os.mkdir(bin_dir)
+    with open(os.path.join(bin_dir, "docker"), "w", encoding="utf-8") as docker:
+        docker.write('#!/bin/sh\nshift 5\nsleep 0.5\nexec "$@"\n')  # slow to start, as docker exec is
+    os.chmod(os.path.join(bin_dir, "docker"), 0o755)
+    monkeypatch.setenv("PATH", bin_dir + os.pathsep + os.environ["PATH"])
+    relay.prestart("box", "unix:///engine.sock")
+    path = relay.socket_path("box", [os.path.join(bin_dir, "docker"), "--host", "unix:///engine.sock", "exec", "-i",
+                                     "box"])
+    assert os.path.exists(path + ".starting") and not os.path.exists(path), "it returned at once"
+    assert relay.wait_started(path), "a task waits for it, then finds it"
+    assert not os.path.exists(path + ".starting")
+    assert run(path, "echo ready")[1] == b"ready\n"
+    relay.close_agents("box")
+    assert sorted(os.listdir(short_tmp)) == ["bin"]
 
 
 def test_a_socket_left_by_a_killed_relay_is_taken_over(short_tmp):
