@@ -109,7 +109,7 @@ options:
 
 import os
 
-from ansible.errors import AnsibleConnectionFailure, AnsibleFileNotFound
+from ansible.errors import AnsibleError, AnsibleFileNotFound
 from ansible.module_utils.common.text.converters import to_bytes, to_text
 from ansible.plugins.connection import ConnectionBase
 from ansible.utils.display import Display
@@ -163,7 +163,9 @@ class Connection(DockerConnection):
                     payload.seek(start)
                 return relay.call(path, header, payload=payload, size=size, sink=sink)
         except relay.AgentError as exc:
-            raise AnsibleConnectionFailure("Container %s: %s" % (self.get_option("remote_addr"), exc)) from exc
+            # a failed task, as a docker exec whose engine or container went away is: the step's rescue runs
+            raise AnsibleError("Container %s: %s (is the container or its engine gone?)"
+                               % (self.get_option("remote_addr"), exc)) from exc
 
     def exec_command(self, cmd, in_data=None, sudoable=False):
         agent = None if self.become and self.become.expect_prompt() and sudoable else self._agent()
@@ -171,8 +173,12 @@ class Connection(DockerConnection):
             ConnectionBase.exec_command(self, cmd, in_data=in_data, sudoable=sudoable)
             display.vvv("EXEC (agent) %s" % cmd, host=self.get_option("remote_addr"))
             data = to_bytes(in_data or b"", errors="surrogate_or_strict")
-            reply = self._call(agent, {"op": "exec", "cmd": to_text(cmd, errors="surrogate_or_strict"),
-                                       "executable": self._play_context.executable, "stdin": len(data)}, payload=data)
+            try:
+                reply = self._call(agent, {"op": "exec", "cmd": to_text(cmd, errors="surrogate_or_strict"),
+                                           "executable": self._play_context.executable, "stdin": len(data)},
+                                   payload=data)
+            except AnsibleError as exc:  # the command's failure, as docker exec would report it
+                return 1, b"", to_bytes(str(exc), errors="surrogate_or_strict")
             if reply:
                 answer, output = reply
                 return answer["rc"], output[:answer["stdout"]], output[answer["stdout"]:]
@@ -191,8 +197,8 @@ class Connection(DockerConnection):
                                    payload=source, size=size)
             if reply:
                 if reply[0]["rc"]:
-                    raise AnsibleConnectionFailure("failed to transfer file %s to %s: %s"
-                                                   % (in_path, out_path, reply[0].get("error")))
+                    raise AnsibleError("failed to transfer file %s to %s: %s"
+                                       % (in_path, out_path, reply[0].get("error")))
                 return None
         return super().put_file(in_path, out_path)
 
@@ -206,8 +212,8 @@ class Connection(DockerConnection):
             if reply:
                 if reply[0]["rc"]:
                     os.unlink(to_bytes(out_path, errors="surrogate_or_strict"))
-                    raise AnsibleConnectionFailure("failed to fetch file %s to %s: %s"
-                                                   % (in_path, out_path, reply[0].get("error")))
+                    raise AnsibleError("failed to fetch file %s to %s: %s"
+                                       % (in_path, out_path, reply[0].get("error")))
                 return None
         return super().fetch_file(in_path, out_path)
 
