@@ -5,9 +5,9 @@
 
 It is started once, by `docker exec -i <container> python3 -B -c <a line that reads this file's text from stdin>`
 (_agent_relay.py's agent_command), and then answers requests on its stdin and stdout, one at a time, until its
-stdin closes: a command costs a fork in the container instead of a `docker exec` (about 0.1 s here).  Standard library only, Python 3.6 and later: it runs on the container's
-Python.  The relay on the controller (_agent_relay.py) and the connection plugin (connection/docker_agent.py)
-use the same framing, imported from here.
+stdin closes: a command costs a fork in the container instead of a `docker exec` (about 0.1 s here).  Standard
+library only, Python 3.6 and later: it runs on the container's Python.  The relay on the controller
+(_agent_relay.py) and the connection plugin (connection/docker_agent.py) use the same framing, imported from here.
 
 A frame is one JSON line (the header) followed by the raw bytes whose sizes the header gives.
   {"op": "exec", "cmd": "...", "executable": "/bin/sh", "stdin": N}   -> {"rc": R, "stdout": N, "stderr": N}
