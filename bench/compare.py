@@ -77,12 +77,12 @@ def main():
                    "Dockerfile (4 RUN, legacy builder, host network)": dockerfile(client, scratch),
                    "Packer docker builder (4 shell provisioners)": packer(client, scratch),
                    "ansible-bender (4 tasks)": ansible_bender(scratch)}
-    print("%-46s %8s %8s" % ("four steps on %s" % BASE, "cold", "warm"))
+    print("%-50s %8s %8s" % ("four steps on %s" % BASE, "cold", "warm"))
     for name, result in results.items():
         if isinstance(result, tuple):
-            print("%-46s %8s %8s" % (name, *("%.2fs" % t if t is not None else "failed" for t in result)))
+            print("%-50s %8s %8s" % (name, *("%.2fs" % t if t is not None else "failed" for t in result)))
         else:
-            print("%-46s %s" % (name, result))
+            print("%-50s %s" % (name, result))
 
 
 if __name__ == "__main__":
