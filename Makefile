@@ -10,11 +10,11 @@ GET_PIP := $(HOME)/.ansible/test/cache/get_pip_24_2.py
 
 .PHONY: setup run test pytest unit molecule bench bench-debian bench-original lint sanity
 
-$(BIN)/.installed: requirements.txt
+$(BIN)/.installed: requirements.txt constraints.txt
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null && $(PYTHON) -m venv $(VENV); \
 	  else echo "make setup: Python's venv module is missing; install it with: sudo apt-get install python3-venv" >&2; exit 1; fi; }
-	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt -c constraints.txt
 	@touch $@
 
 # Docker engine, debootstrap and the base image: installed and started only when missing.
