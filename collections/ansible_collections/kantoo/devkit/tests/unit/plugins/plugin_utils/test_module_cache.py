@@ -1,0 +1,117 @@
+"""The payloads kept between runs (plugin_utils/_module_cache.py): a payload moves only while each of its files is
+the controller's file Ansible would take now. The callback itself, on real runs, is in the project's
+tests/unit/test_module_cache.py."""
+
+import base64
+import hashlib
+import io
+import os
+import pickle
+import zipfile
+
+from ansible.executor.module_common import ModuleMetadataV1, _CachedModule
+
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._module_cache import (
+    Sources, hand_over, keep, manifest, role_module_utils)
+
+MODULE = "ansible_collections/ns/coll/plugins/modules/probe.py"
+HELPER = "ansible_collections/ns/coll/plugins/module_utils/helper.py"
+PACKAGE = "ansible_collections/ns/coll/plugins/module_utils/pkg/__init__.py"
+
+
+def payload(entries):
+    """A payload as Ansible caches it: a pickled _CachedModule whose zip_data is the base64 of a zip."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return pickle.dumps(_CachedModule(zip_data=base64.b64encode(buffer.getvalue()),
+                                      metadata=ModuleMetadataV1(serialization_profile="legacy"), source_mapping={}))
+
+
+def sha(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def collection(root, files):
+    for name, data in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return root
+
+
+def test_an_entry_is_found_where_ansible_takes_it_from(tmp_path):
+    first = collection(tmp_path / "first", {"ansible_collections/ns/coll/galaxy.yml": b""})
+    second = collection(tmp_path / "second", {HELPER: b"x = 1\n"})
+    override = collection(tmp_path / "override", {"shadow.py": b""})
+    sources = Sources([str(override)], [str(first), str(second)])
+    # the collection loader takes a collection from the first path that has it, even where a file is missing
+    assert sources.path(HELPER) == str(first / HELPER)
+    assert sources.path("ansible_collections/other/coll/plugins/module_utils/x.py") is None
+    assert sources.path("ansible/module_utils/shadow.py") == str(override / "shadow.py")
+    assert sources.path("ansible/module_utils/basic.py").endswith("site-packages/ansible/module_utils/basic.py")
+    assert sources.path("ansible/modules/copy.py").endswith("site-packages/ansible/modules/copy.py")
+    assert sources.path("ansible/legacy/mine.py") is None  # a library/ module: nothing to compare it with
+
+
+def test_a_payload_is_kept_only_if_each_of_its_files_is_the_controllers(tmp_path):
+    root = collection(tmp_path / "collections", {MODULE: b"import helper\n", HELPER: b"x = 1\n",
+                                                 "ansible_collections/ns/coll/plugins/module_utils/__init__.py": b"#\n",
+                                                 PACKAGE: b"#\n"})
+
+    def sources():  # a new one reads the files again
+        return Sources([], [str(root)])
+
+    entries = {MODULE: b"import helper\n", HELPER: b"x = 1\n",
+               # Ansible's own stubs, which are not the controller's files
+               "ansible/__init__.py": b"from pkgutil import extend_path\n",
+               "ansible_collections/__init__.py": b"", "ansible_collections/ns/coll/plugins/__init__.py": b"",
+               "ansible_collections/ns/coll/plugins/module_utils/__init__.py": b""}
+    assert manifest(payload(entries), sources()) == {MODULE: sha(b"import helper\n"), HELPER: sha(b"x = 1\n")}
+
+    (root / HELPER).write_bytes(b"x = 2\n")
+    assert manifest(payload(entries), sources()) is None
+    (root / HELPER).write_bytes(b"x = 1\n")
+    # the init of a package inside module_utils is the package's own file, and this one is not empty
+    assert manifest(payload(dict(entries, **{PACKAGE: b""})), sources()) is None
+    assert manifest(payload(dict(entries, **{PACKAGE: b"#\n"})), sources()) is not None
+    assert manifest(payload(dict(entries, **{"ansible/module_utils/common/__init__.py": b"# not Ansible's\n"})),
+                    sources()) is None
+    # a module of a role's library/ has no file here to compare with
+    assert manifest(payload(dict(entries, **{"ansible/legacy/mine.py": b""})), sources()) is None
+    assert manifest(b"not a payload", sources()) is None
+
+
+def test_payloads_go_to_the_store_and_back_only_while_current(tmp_path):
+    root = collection(tmp_path / "collections", {MODULE: b"import helper\n", HELPER: b"x = 1\n"})
+    run, store, later = tmp_path / "run", tmp_path / "store", tmp_path / "later"
+    run.mkdir()
+    (run / "ns.coll.probe-ZIP_DEFLATED-none").write_bytes(payload({MODULE: b"import helper\n", HELPER: b"x = 1\n"}))
+    (run / "ns.coll.stale-ZIP_DEFLATED-none").write_bytes(payload({MODULE: b"import helper\n", HELPER: b"x = 0\n"}))
+    (run / "ns.coll.probe-ZIP_DEFLATED-none.lock").write_bytes(b"")
+    (run / "ns.coll.other-ZIP_DEFLATED-none-part").write_bytes(b"half")
+
+    assert keep(str(run), str(store), Sources([], [str(root)])) == ["ns.coll.probe-ZIP_DEFLATED-none"]
+    assert sorted(os.listdir(store)) == ["ns.coll.probe-ZIP_DEFLATED-none"]  # nothing written aside is left
+    assert oct(store.stat().st_mode & 0o777) == "0o700"
+    assert keep(str(run), str(store), Sources([], [str(root)])) == []  # the store has it
+    assert keep(str(tmp_path / "none"), str(store), Sources([], [str(root)])) == []
+
+    assert hand_over(str(store), str(later), Sources([], [str(root)])) == ["ns.coll.probe-ZIP_DEFLATED-none"]
+    assert (later / "ns.coll.probe-ZIP_DEFLATED-none").read_bytes() == (
+        run / "ns.coll.probe-ZIP_DEFLATED-none").read_bytes()
+    (root / HELPER).write_bytes(b"x = 2\n")
+    assert hand_over(str(store), str(tmp_path / "after"), Sources([], [str(root)])) == []
+    # a file in the store that is no record of it is passed over
+    (store / "foreign").write_bytes(b"\x80 not json\n")
+    (root / HELPER).write_bytes(b"x = 1\n")
+    assert hand_over(str(store), str(tmp_path / "again"), Sources([], [str(root)])) == [
+        "ns.coll.probe-ZIP_DEFLATED-none"]
+
+
+def test_the_roles_module_utils_are_looked_for_in_roles_paths_and_collections(tmp_path):
+    roles = collection(tmp_path / "roles", {"a/module_utils/x.py": b"", "b/tasks/main.yml": b""})
+    colls = collection(tmp_path / "colls", {"ansible_collections/ns/coll/roles/r/module_utils/y.py": b""})
+    assert role_module_utils([str(roles), str(tmp_path / "none")], [str(colls)]) == [
+        str(colls / "ansible_collections/ns/coll/roles/r/module_utils"), str(roles / "a/module_utils")]

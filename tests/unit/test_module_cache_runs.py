@@ -1,0 +1,69 @@
+"""The callback kantoo.devkit.module_cache on real runs (ansible.cfg enables it): a module built by one run is not
+built again by the next, and a changed module_utils file is never answered with the payload of the old one.
+No Docker: the module runs on the controller."""
+
+import textwrap
+
+import pytest
+
+from conftest import BIN, PROJECT, playbook
+
+BUILT = "ANSIBALLZ: Creating module"
+REUSED = "ANSIBALLZ: using cached module"
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A collection of one module whose answer comes from its module_utils, and a play that prints it."""
+    collection = tmp_path / "collections" / "ansible_collections" / "probe" / "cache"
+    (collection / "plugins" / "modules").mkdir(parents=True)
+    (collection / "plugins" / "module_utils").mkdir(parents=True)
+    (collection / "galaxy.yml").write_text("namespace: probe\nname: cache\nversion: 1.0.0\nauthors: [t]\nreadme: R\n")
+    (collection / "plugins" / "module_utils" / "value.py").write_text("VALUE = 'first'\n")
+    (collection / "plugins" / "modules" / "answer.py").write_text(textwrap.dedent("""\
+        from ansible.module_utils.basic import AnsibleModule
+        from ansible_collections.probe.cache.plugins.module_utils.value import VALUE
+
+        AnsibleModule(argument_spec={}).exit_json(value=VALUE)
+        """))
+    play = tmp_path / "answer.yml"
+    play.write_text(textwrap.dedent("""\
+        - hosts: localhost
+          gather_facts: false
+          tasks:
+            - probe.cache.answer:
+              register: answer
+            - ansible.builtin.debug:
+                msg: "ANSWER={{ answer.value }}"
+        """))
+    return tmp_path
+
+
+def answer(project, debug=False):
+    extra = {"ANSIBLE_DEBUG": "1"} if debug else {}
+    proc = playbook(project / "answer.yml", "-i", "localhost,", "-c", "local", "-vvv",
+                    "-e", "ansible_python_interpreter=%s" % (BIN / "python"),
+                    ANSIBLE_LOCAL_TEMP=str(project / "local"),
+                    ANSIBLE_COLLECTIONS_PATH="%s:%s" % (project / "collections", PROJECT / "collections"), **extra)
+    return proc.stdout
+
+
+def test_a_module_is_built_once_and_again_only_when_a_file_of_it_changes(project):
+    first = answer(project, debug=True)
+    assert "ANSWER=first" in first and BUILT in first and REUSED not in first
+    assert "module_cache: 1 module(s) kept for later runs" in first
+
+    again = answer(project, debug=True)
+    assert "module_cache: 1 module(s) from earlier runs" in again
+    assert "ANSWER=first" in again and REUSED in again and BUILT not in again
+
+    # the module's module_utils changes: the kept payload is not handed over, Ansible builds the new one
+    (project / "collections/ansible_collections/probe/cache/plugins/module_utils/value.py").write_text(
+        "VALUE = 'second'\n")
+    changed = answer(project, debug=True)
+    assert "module_cache: 0 module(s) from earlier runs" in changed
+    assert "ANSWER=second" in changed and BUILT in changed
+    assert "module_cache: 1 module(s) kept for later runs" in changed
+
+    # and the next run reuses the new one
+    assert "ANSWER=second" in answer(project)
