@@ -20,6 +20,9 @@ class ActionModule(ControllerAction):
         run = this_run()
         # for the steps callback, whatever happens below: the stalk is over
         result.update(events.event(events.STALK_DONE, failed=args["failed"]))
+        # the children first: they need the stalk's images, not its containers gone (removing the last step's
+        # container waits for the engine to delete its layer, 0.8 s after an apt upgrade here)
+        mark(task_vars["kantoo_project_dir"], run, task_vars["kantoo_stalk"], not args["failed"])
         try:
             # what is left of this stalk's steps in this run: containers still being removed, a failed commit's
             remove_containers_of(connect(stalk_engine(task_vars)), run, task_vars["kantoo_repository"])
@@ -28,7 +31,5 @@ class ActionModule(ControllerAction):
                 return dict(result, changed=False)
             return dict(result, failed=True,
                         msg="could not remove the containers of %s: %s" % (task_vars["kantoo_stalk"], exc))
-        finally:
-            mark(task_vars["kantoo_project_dir"], run, task_vars["kantoo_stalk"], not args["failed"])
         result["changed"] = False
         return result

@@ -115,8 +115,9 @@ def mark(project, run, stalk, ok):
         pass
 
 
-def wait_for(project, run, stalk, poll=0.2):
-    """Wait until stalk is done in this run: True when it grew, False when it failed or the run is gone."""
+def wait_for(project, run, stalk, poll=0.02):
+    """Wait until stalk is done in this run: True when it grew, False when it failed or the run is gone.
+    A poll is two stats of a file: a child starts at most poll seconds after its parent is done."""
     directory = run_dir(project, run)
     while alive(run):
         if os.path.exists(os.path.join(directory, stalk + ".ok")):
