@@ -1,6 +1,6 @@
 """The callback kantoo.devkit.module_cache on real runs (ansible.cfg enables it): a module built by one run is not
-built again by the next, and a changed module_utils file is never answered with the payload of the old one.
-No Docker: the module runs on the controller."""
+built again by the next, and a changed module_utils file, the collection's or a role's, is never answered with the
+payload of the old one. No Docker: the module runs on the controller."""
 
 import textwrap
 
@@ -20,16 +20,23 @@ def project(tmp_path):
     (collection / "plugins" / "module_utils").mkdir(parents=True)
     (collection / "galaxy.yml").write_text("namespace: probe\nname: cache\nversion: 1.0.0\nauthors: [t]\nreadme: R\n")
     (collection / "plugins" / "module_utils" / "value.py").write_text("VALUE = 'first'\n")
+    # a role's module_utils/ joins Ansible's module_utils when the role is loaded
+    (tmp_path / "roles" / "suffix" / "module_utils").mkdir(parents=True)
+    (tmp_path / "roles" / "suffix" / "tasks").mkdir()
+    (tmp_path / "roles" / "suffix" / "tasks" / "main.yml").write_text("[]\n")
+    (tmp_path / "roles" / "suffix" / "module_utils" / "kantoo_probe_suffix.py").write_text("SUFFIX = '-a'\n")
     (collection / "plugins" / "modules" / "answer.py").write_text(textwrap.dedent("""\
         from ansible.module_utils.basic import AnsibleModule
+        from ansible.module_utils.kantoo_probe_suffix import SUFFIX
         from ansible_collections.probe.cache.plugins.module_utils.value import VALUE
 
-        AnsibleModule(argument_spec={}).exit_json(value=VALUE)
+        AnsibleModule(argument_spec={}).exit_json(value=VALUE + SUFFIX)
         """))
     play = tmp_path / "answer.yml"
     play.write_text(textwrap.dedent("""\
         - hosts: localhost
           gather_facts: false
+          roles: [suffix]
           tasks:
             - probe.cache.answer:
               register: answer
@@ -50,20 +57,25 @@ def answer(project, debug=False):
 
 def test_a_module_is_built_once_and_again_only_when_a_file_of_it_changes(project):
     first = answer(project, debug=True)
-    assert "ANSWER=first" in first and BUILT in first and REUSED not in first
+    assert "ANSWER=first-a" in first and BUILT in first and REUSED not in first
     assert "module_cache: 1 module(s) kept for later runs" in first
 
     again = answer(project, debug=True)
     assert "module_cache: 1 module(s) from earlier runs" in again
-    assert "ANSWER=first" in again and REUSED in again and BUILT not in again
+    assert "ANSWER=first-a" in again and REUSED in again and BUILT not in again
 
     # the module's module_utils changes: the kept payload is not handed over, Ansible builds the new one
     (project / "collections/ansible_collections/probe/cache/plugins/module_utils/value.py").write_text(
         "VALUE = 'second'\n")
     changed = answer(project, debug=True)
     assert "module_cache: 0 module(s) from earlier runs" in changed
-    assert "ANSWER=second" in changed and BUILT in changed
+    assert "ANSWER=second-a" in changed and BUILT in changed
     assert "module_cache: 1 module(s) kept for later runs" in changed
-
     # and the next run reuses the new one
-    assert "ANSWER=second" in answer(project)
+    assert "ANSWER=second-a" in answer(project)
+
+    # so does a role's module_utils file
+    (project / "roles/suffix/module_utils/kantoo_probe_suffix.py").write_text("SUFFIX = '-b'\n")
+    role_changed = answer(project, debug=True)
+    assert "ANSWER=second-b" in role_changed and BUILT in role_changed
+    assert "ANSWER=second-b" in answer(project)

@@ -22,7 +22,7 @@ description:
     playbook's C(library/) is never kept.
   - Ansible looks for a module_utils file in the configured module_utils paths and in the C(module_utils/) of the
     roles it loads before its own. This callback looks in the configured paths, the roles paths, the playbook's
-    C(roles/) and the collections' roles; a role found elsewhere whose C(module_utils/) shadows one of Ansible's
+    C(roles/) and directory, and the collections' roles; a role found elsewhere whose C(module_utils/) shadows one of Ansible's
     own files is not seen. Disable the callback for such a project.
   - Enable it with C(callbacks_enabled = kantoo.devkit.module_cache) in C(ansible.cfg).
 requirements:
@@ -57,7 +57,9 @@ class CallbackModule(CallbackBase):
 
     # before the first task: the workers Ansible forks find the payloads where they look first
     def v2_playbook_on_start(self, playbook):
-        self._roles_paths.append(os.path.join(playbook._basedir, "roles"))  # pylint: disable=protected-access
+        # Ansible also looks for a role in the playbook's roles/ and beside the playbook
+        basedir = playbook._basedir  # pylint: disable=protected-access
+        self._roles_paths += [os.path.join(basedir, "roles"), basedir]
         handed = hand_over(store_dir(C.DEFAULT_LOCAL_TMP), run_cache_dir(C.DEFAULT_LOCAL_TMP), self._sources())
         self._display.vvv("module_cache: %d module(s) from earlier runs" % len(handed))
 
