@@ -13,17 +13,17 @@ description:
   - Ansible builds each module it runs (the module and the module_utils it imports, zipped) once per run and
     deletes it when the run ends. This callback keeps those payloads in
     C(kantoo-ansiballz/<ansible-core version>-py<Python version>/) beside Ansible's local temporary directories
-    (C(~/.ansible/tmp) unless C(ANSIBLE_LOCAL_TEMP) says otherwise)
-    and hands them to the next run before its first task, so that a run spends no time building a module that an
-    earlier run built. About 0.15 s per module type and run.
+    (C(~/.ansible/tmp) unless C(ANSIBLE_LOCAL_TEMP) says otherwise) and hands them to the next run before its
+    first task, so that a run spends no time building a module that an earlier run built. About 0.15 s per
+    module type and run.
   - A payload is kept and handed over only while every file in it is, byte for byte, the file Ansible would take
     it from now (the module, its module_utils, the collection's files). A changed module or module_utils file
     makes Ansible build its payload again, as it would without this callback. A module of a role's or
     playbook's C(library/) is never kept.
   - Ansible looks for a module_utils file in the configured module_utils paths and in the C(module_utils/) of the
     roles it loads before its own. This callback looks in the configured paths, the roles paths, the playbook's
-    C(roles/) and directory, and the collections' roles; a role found elsewhere whose C(module_utils/) shadows one of Ansible's
-    own files is not seen. Disable the callback for such a project.
+    C(roles/) and directory, and the collections' roles; a role found elsewhere whose C(module_utils/) shadows
+    one of Ansible's own files is not seen. Disable the callback for such a project.
   - Enable it with C(callbacks_enabled = kantoo.devkit.module_cache) in C(ansible.cfg).
 requirements:
   - enabled in configuration

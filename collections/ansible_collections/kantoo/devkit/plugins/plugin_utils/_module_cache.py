@@ -115,6 +115,11 @@ def payload_entries(payload):
         return {name: archive.read(name) for name in archive.namelist()}
 
 
+def is_current(digests, sources):
+    """Whether each file named in digests has that digest now."""
+    return all(sources.digest(name) == digest for name, digest in digests.items())
+
+
 def manifest(payload, sources):
     """{name: sha256} of the payload's files that come from the controller, if each is the file Ansible would take
     now; None otherwise, or for anything that is no payload this ansible-core can read."""
@@ -123,13 +128,7 @@ def manifest(payload, sources):
     except Exception:  # pylint: disable=broad-exception-caught  # a truncated or foreign file
         return None
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in entries.items() if not is_synthesized(name)}
-    if not digests or any(sources.digest(name) != digest for name, digest in digests.items()):
-        return None
-    return digests
-
-
-def is_current(digests, sources):
-    return all(sources.digest(name) == digest for name, digest in digests.items())
+    return digests if digests and is_current(digests, sources) else None
 
 
 def _read(path):

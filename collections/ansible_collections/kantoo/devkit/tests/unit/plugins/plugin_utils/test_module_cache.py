@@ -1,6 +1,6 @@
 """The payloads kept between runs (plugin_utils/_module_cache.py): a payload moves only while each of its files is
 the controller's file Ansible would take now. The callback itself, on real runs, is in the project's
-tests/unit/test_module_cache.py."""
+tests/unit/test_module_cache_runs.py."""
 
 import base64
 import hashlib
