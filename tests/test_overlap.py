@@ -6,7 +6,7 @@ import subprocess
 import time
 
 from conftest import BIN, PROJECT, ansible_env
-from scratch import copy_task, created_containers, grow, make_role, make_tree
+from scratch import copy_task, created_containers, grow, make_role, make_tree, step_containers, until
 
 ROUNDS = 5
 
@@ -46,7 +46,7 @@ def test_three_runs_of_overlapping_trees_at_once_five_times(client, tmp_path, os
     assert waited, "a run that needs a stalk another run grows says that it waits, and for which process"
 
 
-def test_a_run_asked_not_to_wait_stops_at_once_naming_the_other(tmp_path, os_name, fresh_base):
+def test_a_run_asked_not_to_wait_stops_at_once_naming_the_other(client, tmp_path, os_name, fresh_base):
     make_role(tmp_path, "trunk", {"grow": [
         {"name": "Take a while", "ansible.builtin.command": "sleep 15", "changed_when": False}]})
     for child in ("left", "right"):
@@ -63,3 +63,5 @@ def test_a_run_asked_not_to_wait_stops_at_once_naming_the_other(tmp_path, os_nam
     finally:
         holder.kill()
         holder.wait()
+        # the killed run's watcher removes its step container: before that, the fresh base cannot be removed
+        assert until(lambda: step_containers(client, os_name) == []), "the killed run's container is gone"
