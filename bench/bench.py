@@ -4,6 +4,8 @@
 Not a test: it prints medians and ratios. Run it with `make bench` (after `make setup`).
   raw floor     docker run + exec + commit + rm of one step, with the Docker SDK: on the host's network as the
                 steps run (the ratio's baseline), and on Docker's default bridge for comparison
+  floor         what goal 1 cannot go under while each step is a container of its own running Ansible tasks:
+                tasks only, plus run + commit + rm a step (the raw floor without its exec)
   empty play    ansible-playbook start-up with nothing to do
   tasks only    the hello_world role on one running container, no image machinery
   cold          playbooks/hello_world.yml on a tree nobody built yet
@@ -62,10 +64,12 @@ def dockerfile_build(client, directory, cache=False):
     return times[-1]
 
 
-def raw_step(client, network_mode):
+def raw_step(client, network_mode, command=True):
+    """Seconds of one step done with the SDK: run, exec (unless not command), commit, rm."""
     start = time.perf_counter()
     box = client.containers.run(BASE, entrypoint=["/bin/sh"], tty=True, detach=True, network_mode=network_mode)
-    box.exec_run(["sh", "-c", "echo step > /step"])
+    if command:
+        box.exec_run(["sh", "-c", "echo step > /step"])
     image = box.commit("kantoo-bench/raw", "step")
     box.remove(force=True)
     elapsed = time.perf_counter() - start
@@ -119,7 +123,7 @@ def main():
     client = docker.from_env()
     client.images.get(BASE)
     playbook = str(BIN / "ansible-playbook")
-    results = {k: [] for k in ("raw", "raw_bridge", "empty", "tasks", "cold", "rerun", "dockerfile")}
+    results = {k: [] for k in ("raw", "raw_bridge", "raw_bare", "empty", "tasks", "cold", "rerun", "dockerfile")}
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         empty = scratch / "empty.yml"
@@ -127,6 +131,7 @@ def main():
         for _ in range(ROUNDS):
             results["raw"].append(raw_step(client, "host"))
             results["raw_bridge"].append(raw_step(client, "bridge"))
+            results["raw_bare"].append(raw_step(client, "host", command=False))
             results["empty"].append(timed([playbook, str(empty)]))
             results["tasks"].append(tasks_only(client, scratch))
             results["dockerfile"].append(dockerfile_build(client, scratch))
@@ -155,6 +160,11 @@ def main():
     print("  Dockerfile, 4 RUN, no cache               %6.2f s" % median["dockerfile"])
     print("ratios (issue #17's goals)")
     print("  1. cold / Dockerfile = %.2fx (goal <= 2.0x)" % (median["cold"] / median["dockerfile"]))
+    # what no machinery can go under while each step is a container of its own whose content is Ansible tasks
+    floor = median["tasks"] + steps * median["raw_bare"]
+    print("     floor of one container a step: tasks only + %d x (run+commit+rm) = %.2f s = %.2fx the Dockerfile;"
+          " cold is %.2fx that floor"
+          % (steps, floor, floor / median["dockerfile"], median["cold"] / floor))
     print("  2. per-step machinery (cold - tasks only) / steps = %.2f s = %.2fx the raw floor (goal <= 1.3x; "
           "%.2fx the bridge one)" % (overhead, overhead / median["raw"], overhead / median["raw_bridge"]))
     print("  3. rerun / empty play = %.2fx (goal <= 1.2x): %.2f s over it, %.2f s a step"
