@@ -30,7 +30,10 @@ def project(tmp_path):
         from ansible.module_utils.kantoo_probe_suffix import SUFFIX
         from ansible_collections.probe.cache.plugins.module_utils.value import VALUE
 
-        AnsibleModule(argument_spec={}).exit_json(value=VALUE + SUFFIX)
+        # where the code of basic came from: a kept payload's bytecode names the file as the payload does, while
+        # zipimport compiling the source names it by the zip's path
+        AnsibleModule(argument_spec={}).exit_json(value=VALUE + SUFFIX,
+                                                  basic=AnsibleModule.__init__.__code__.co_filename)
         """))
     play = tmp_path / "answer.yml"
     play.write_text(textwrap.dedent("""\
@@ -41,7 +44,7 @@ def project(tmp_path):
             - probe.cache.answer:
               register: answer
             - ansible.builtin.debug:
-                msg: "ANSWER={{ answer.value }}"
+                msg: "ANSWER={{ answer.value }} BASIC={{ answer.basic }}"
         """))
     return tmp_path
 
@@ -58,11 +61,14 @@ def answer(project, debug=False):
 def test_a_module_is_built_once_and_again_only_when_a_file_of_it_changes(project):
     first = answer(project, debug=True)
     assert "ANSWER=first-a" in first and BUILT in first and REUSED not in first
+    assert "ansible_probe.cache.answer_payload.zip/ansible/module_utils/basic.py" in first  # compiled
     assert "module_cache: 1 module(s) kept for later runs" in first
 
     again = answer(project, debug=True)
     assert "module_cache: 1 module(s) from earlier runs" in again
     assert "ANSWER=first-a" in again and REUSED in again and BUILT not in again
+    # the kept payload's bytecode, by this Python (the module runs on the controller's)
+    assert "BASIC=ansible/module_utils/basic.py" in again
 
     # the module's module_utils changes: the kept payload is not handed over, Ansible builds the new one
     (project / "collections/ansible_collections/probe/cache/plugins/module_utils/value.py").write_text(

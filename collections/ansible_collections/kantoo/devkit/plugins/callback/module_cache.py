@@ -12,7 +12,7 @@ version_added: 0.3.0
 description:
   - Ansible builds each module it runs (the module and the module_utils it imports, zipped) once per run and
     deletes it when the run ends. This callback keeps those payloads in
-    C(kantoo-ansiballz/<ansible-core version>-py<Python version>/) beside Ansible's local temporary directories
+    C(kantoo-ansiballz/<ansible-core version>-py<Python version>-pyc/) beside Ansible's local temporary directories
     (C(~/.ansible/tmp) unless C(ANSIBLE_LOCAL_TEMP) says otherwise) and hands them to the next run before its
     first task, so that a run spends no time building a module that an earlier run built. About 0.15 s per
     module type and run.
@@ -20,6 +20,11 @@ description:
     it from now (the module, its module_utils, the collection's files). A changed module or module_utils file
     makes Ansible build its payload again, as it would without this callback. A module of a role's or
     playbook's C(library/) is never kept.
+  - A kept payload also carries, beside each of its Python files, its bytecode, compiled by the controller's Python
+    as a hash-checked C(.pyc). A target whose Python has the same magic number (a Python of the same minor version)
+    imports it instead of compiling the source, about 0.06 s less for the first module a process runs here; any
+    other target imports the sources, as zipimport does with a C(.pyc) whose magic number or source hash does not
+    match. The payloads sent are about 2.8 times larger for it.
   - Ansible looks for a module_utils file in the configured module_utils paths and in the C(module_utils/) of the
     roles it loads before its own. This callback looks in the configured paths, the roles paths, the playbook's
     C(roles/) and directory, and the collections' roles; a role found elsewhere whose C(module_utils/) shadows

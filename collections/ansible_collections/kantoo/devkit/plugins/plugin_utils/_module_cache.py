@@ -11,15 +11,23 @@ payload is kept only if each of its files is the file Ansible would take now (th
 the collection's), and handed to a later run only while each still is: a changed file makes Ansible build the
 payload again, as it would without the store. A payload with a file this cannot place (a module of a role's
 library/, say) is never kept. Handing over reads digests and files only, a few milliseconds.
+
+A kept payload also carries the bytecode of each of its Python files, compiled by the controller's Python as
+hash-checked .pyc entries beside them: a target whose Python has the same magic number (the step containers' here)
+imports them instead of compiling the sources (ansible.module_utils.basic 0.054 s instead of 0.115 s), and
+zipimport itself takes the source instead of a .pyc whose magic number or source hash does not match.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import glob
 import hashlib
+import importlib.util
 import io
 import json
+import marshal
 import os
 import pickle
 import sys
@@ -32,13 +40,16 @@ import ansible
 SYNTHESIZED = frozenset(("ansible/__init__.py", "ansible/module_utils/__init__.py"))
 # Files in Ansible's cache directory that are no payload: its locks, and a payload still being written.
 NOT_PAYLOADS = (".lock", "-part")
+# PEP 552: a hash-based .pyc whose source hash the importer checks against the source beside it
+CHECKED_HASH_PYC = (0b11).to_bytes(4, "little")
 
 
 def store_dir(local_tmp):
     """Beside Ansible's own per-run directories (local_tmp is one of them), per ansible-core version and Python:
-    a payload is handed over to the ansible-core that wrote it, in the format it reads."""
+    a payload is handed over to the ansible-core that wrote it, in the format it reads, with the bytecode of that
+    Python (-pyc: the stores of earlier versions of this, without it, are not read)."""
     return os.path.join(os.path.dirname(local_tmp), "kantoo-ansiballz",
-                        "%s-py%d.%d" % (ansible.__version__, sys.version_info[0], sys.version_info[1]))
+                        "%s-py%d.%d-pyc" % (ansible.__version__, sys.version_info[0], sys.version_info[1]))
 
 
 def run_cache_dir(local_tmp):
@@ -127,8 +138,40 @@ def manifest(payload, sources):
         entries = payload_entries(payload)
     except Exception:  # pylint: disable=broad-exception-caught  # a truncated or foreign file
         return None
-    digests = {name: hashlib.sha256(data).hexdigest() for name, data in entries.items() if not is_synthesized(name)}
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in entries.items()
+               if not is_synthesized(name) and not name.endswith(".pyc")}  # bytecode: checked against its source
     return digests if digests and is_current(digests, sources) else None
+
+
+def bytecode(source, name):
+    """The .pyc of a payload's Python file, hash-checked; None for a file this Python cannot compile."""
+    try:
+        code = compile(source, name, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return None
+    return importlib.util.MAGIC_NUMBER + CHECKED_HASH_PYC + importlib.util.source_hash(source) + marshal.dumps(code)
+
+
+def with_bytecode(payload, compiled):
+    """The payload with a .pyc beside each of its Python files (see the module's doc); compiled maps a source's
+    sha256 to its .pyc, shared by the payloads of a run, which import the same module_utils."""
+    cached = pickle.loads(payload)  # nosec: see payload_entries
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base64.b64decode(cached.zip_data))) as archive, \
+            zipfile.ZipFile(buffer, "w") as out:
+        for info in archive.infolist():
+            data = archive.read(info)
+            out.writestr(info, data)
+            if not info.filename.endswith(".py"):
+                continue
+            key = hashlib.sha256(data).hexdigest()
+            if key not in compiled:
+                compiled[key] = bytecode(data, info.filename)
+            if compiled[key] is not None:
+                pyc = zipfile.ZipInfo(info.filename + "c", info.date_time)
+                pyc.compress_type = info.compress_type
+                out.writestr(pyc, compiled[key])
+    return pickle.dumps(dataclasses.replace(cached, zip_data=base64.b64encode(buffer.getvalue())))
 
 
 def _read(path):
@@ -165,15 +208,16 @@ def kept_payload(record):
 
 def keep(run_cache, store, sources):
     """Keep in the store the payloads of this run that are current, with the digests of their files; returns
-    their names. A payload the store holds already is not read again."""
-    kept = []
+    their names. A payload the store holds already (this run was handed it) is not read again."""
+    kept, compiled = [], {}
     for name in _payloads(run_cache):
         payload, record = _read(os.path.join(run_cache, name)), _read(os.path.join(store, name))
         if payload is None or (record is not None and record.partition(b"\n")[2] == payload):
             continue
         digests = manifest(payload, sources)
         if digests is not None:
-            _write(os.path.join(store, name), json.dumps(digests, sort_keys=True).encode() + b"\n" + payload)
+            _write(os.path.join(store, name),
+                   json.dumps(digests, sort_keys=True).encode() + b"\n" + with_bytecode(payload, compiled))
             kept.append(name)
     return kept
 

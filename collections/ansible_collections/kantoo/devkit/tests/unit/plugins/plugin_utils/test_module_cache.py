@@ -4,15 +4,17 @@ tests/unit/test_module_cache_runs.py."""
 
 import base64
 import hashlib
+import importlib.util
 import io
 import os
 import pickle
+import sys
 import zipfile
 
 from ansible.executor.module_common import ModuleMetadataV1, _CachedModule
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._module_cache import (
-    Sources, hand_over, keep, manifest, role_module_utils)
+    Sources, hand_over, keep, manifest, payload_entries, role_module_utils)
 
 MODULE = "ansible_collections/ns/coll/plugins/modules/probe.py"
 HELPER = "ansible_collections/ns/coll/plugins/module_utils/helper.py"
@@ -95,12 +97,20 @@ def test_payloads_go_to_the_store_and_back_only_while_current(tmp_path):
     assert keep(str(run), str(store), Sources([], [str(root)])) == ["ns.coll.probe-ZIP_DEFLATED-none"]
     assert sorted(os.listdir(store)) == ["ns.coll.probe-ZIP_DEFLATED-none"]  # nothing written aside is left
     assert oct(store.stat().st_mode & 0o777) == "0o700"
-    assert keep(str(run), str(store), Sources([], [str(root)])) == []  # the store has it
+    record = (store / "ns.coll.probe-ZIP_DEFLATED-none").read_bytes()
+    # a payload built again (two runs at once) is kept again, as the same record
+    assert keep(str(run), str(store), Sources([], [str(root)])) == ["ns.coll.probe-ZIP_DEFLATED-none"]
+    assert (store / "ns.coll.probe-ZIP_DEFLATED-none").read_bytes() == record
     assert keep(str(tmp_path / "none"), str(store), Sources([], [str(root)])) == []
 
     assert hand_over(str(store), str(later), Sources([], [str(root)])) == ["ns.coll.probe-ZIP_DEFLATED-none"]
-    assert (later / "ns.coll.probe-ZIP_DEFLATED-none").read_bytes() == (
-        run / "ns.coll.probe-ZIP_DEFLATED-none").read_bytes()
+    handed = payload_entries((later / "ns.coll.probe-ZIP_DEFLATED-none").read_bytes())
+    built = payload_entries((run / "ns.coll.probe-ZIP_DEFLATED-none").read_bytes())
+    # the payload as built, and the bytecode of its Python files beside them
+    assert {name: data for name, data in handed.items() if not name.endswith(".pyc")} == built
+    assert sorted(name for name in handed if name.endswith(".pyc")) == sorted(name + "c" for name in built)
+    # a run handed the payload does not store it again
+    assert keep(str(later), str(store), Sources([], [str(root)])) == []
     (root / HELPER).write_bytes(b"x = 2\n")
     assert hand_over(str(store), str(tmp_path / "after"), Sources([], [str(root)])) == []
     # a file in the store that is no record of it is passed over
@@ -115,3 +125,54 @@ def test_the_roles_module_utils_are_looked_for_in_roles_paths_and_collections(tm
     colls = collection(tmp_path / "colls", {"ansible_collections/ns/coll/roles/r/module_utils/y.py": b""})
     assert role_module_utils([str(roles), str(tmp_path / "none")], [str(colls)]) == [
         str(colls / "ansible_collections/ns/coll/roles/r/module_utils"), str(roles / "a/module_utils")]
+
+
+def kept_zip(tmp_path, entries):
+    """The zip of entries' payload once kept (with its bytecode), as a file, and its entries."""
+    run, store = tmp_path / "run", tmp_path / "store"
+    run.mkdir(exist_ok=True)
+    (run / "probe").write_bytes(payload(entries))
+    files = {name: data for name, data in entries.items() if name.startswith("ansible_collections/ns")}
+    assert keep(str(run), str(store), Sources([], [str(collection(tmp_path / "collections", files))])) == ["probe"]
+    kept = payload_entries((store / "probe").read_bytes().split(b"\n", 1)[1])
+    return kept
+
+
+def imported(tmp_path, entries):
+    """x of the helper's entries (its source, its .pyc), imported by zipimport as a target's Python imports a
+    payload; under a name of its own, since this process's collection loader owns ansible_collections."""
+    archive = tmp_path / ("%d.zip" % len(list(tmp_path.glob("*.zip"))))
+    module = "kantoo_probe_%s" % archive.stem
+    with zipfile.ZipFile(archive, "w") as out:
+        for name, data in entries.items():
+            if name.startswith(HELPER):
+                out.writestr(module + name[len(HELPER) - len(".py"):], data)
+    sys.path.insert(0, str(archive))
+    try:
+        return importlib.import_module(module).x
+    finally:
+        sys.path.remove(str(archive))
+        sys.modules.pop(module, None)
+
+
+def test_a_kept_payload_carries_bytecode_this_python_imports(tmp_path):
+    kept = kept_zip(tmp_path, {MODULE: b"import helper\n", HELPER: b"x = 1\n"})
+    assert kept[HELPER + "c"][:4] == importlib.util.MAGIC_NUMBER
+    # the bytecode alone is enough: it is what is imported, and it is the source's
+    bytecode_only = {name: data for name, data in kept.items() if name.endswith(".pyc")}
+    assert imported(tmp_path, bytecode_only) == 1
+
+
+def test_bytecode_that_does_not_match_gives_way_to_the_source(tmp_path):
+    kept = kept_zip(tmp_path, {MODULE: b"import helper\n", HELPER: b"x = 1\n"})
+    # a source changed beside its bytecode: the hash check sends the import to the source
+    assert imported(tmp_path, dict(kept, **{HELPER: b"x = 2\n"})) == 2
+    # bytecode of another Python (another magic number): the source too
+    foreign = b"\x00\x00\r\n" + kept[HELPER + "c"][4:]
+    assert imported(tmp_path, dict(kept, **{HELPER: b"x = 3\n", HELPER + "c": foreign})) == 3
+
+
+def test_a_file_this_python_cannot_compile_is_kept_without_bytecode(tmp_path):
+    kept = kept_zip(tmp_path, {MODULE: b"print 'python 2'\n", HELPER: b"x = 1\n"})
+    assert MODULE + "c" not in kept and HELPER + "c" in kept
+    assert kept[MODULE] == b"print 'python 2'\n"
