@@ -154,24 +154,28 @@ def bytecode(source, name):
 
 def with_bytecode(payload, compiled):
     """The payload with a .pyc beside each of its Python files (see the module's doc); compiled maps a source's
-    sha256 to its .pyc, shared by the payloads of a run, which import the same module_utils."""
-    cached = pickle.loads(payload)  # nosec: see payload_entries
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(base64.b64decode(cached.zip_data))) as archive, \
-            zipfile.ZipFile(buffer, "w") as out:
-        for info in archive.infolist():
-            data = archive.read(info)
-            out.writestr(info, data)
-            if not info.filename.endswith(".py"):
-                continue
-            key = hashlib.sha256(data).hexdigest()
-            if key not in compiled:
-                compiled[key] = bytecode(data, info.filename)
-            if compiled[key] is not None:
-                pyc = zipfile.ZipInfo(info.filename + "c", info.date_time)
-                pyc.compress_type = info.compress_type
-                out.writestr(pyc, compiled[key])
-    return pickle.dumps(dataclasses.replace(cached, zip_data=base64.b64encode(buffer.getvalue())))
+    sha256 to its .pyc, shared by the payloads of a run, which import the same module_utils. A payload this cannot
+    rewrite (another ansible-core's shape) is returned as it is: it is kept without bytecode."""
+    try:
+        cached = pickle.loads(payload)  # nosec: see payload_entries
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(base64.b64decode(cached.zip_data))) as archive, \
+                zipfile.ZipFile(buffer, "w") as out:
+            for info in archive.infolist():
+                data = archive.read(info)
+                out.writestr(info, data)
+                if not info.filename.endswith(".py"):
+                    continue
+                key = hashlib.sha256(data).hexdigest()
+                if key not in compiled:
+                    compiled[key] = bytecode(data, info.filename)
+                if compiled[key] is not None:
+                    pyc = zipfile.ZipInfo(info.filename + "c", info.date_time)
+                    pyc.compress_type = info.compress_type
+                    out.writestr(pyc, compiled[key])
+        return pickle.dumps(dataclasses.replace(cached, zip_data=base64.b64encode(buffer.getvalue())))
+    except Exception:  # pylint: disable=broad-exception-caught
+        return payload
 
 
 def _read(path):

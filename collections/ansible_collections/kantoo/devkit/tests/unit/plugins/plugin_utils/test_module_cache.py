@@ -9,12 +9,13 @@ import io
 import os
 import pickle
 import sys
+import types
 import zipfile
 
 from ansible.executor.module_common import ModuleMetadataV1, _CachedModule
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._module_cache import (
-    Sources, hand_over, keep, manifest, payload_entries, role_module_utils)
+    Sources, hand_over, keep, manifest, payload_entries, role_module_utils, with_bytecode)
 
 MODULE = "ansible_collections/ns/coll/plugins/modules/probe.py"
 HELPER = "ansible_collections/ns/coll/plugins/module_utils/helper.py"
@@ -176,3 +177,10 @@ def test_a_file_this_python_cannot_compile_is_kept_without_bytecode(tmp_path):
     kept = kept_zip(tmp_path, {MODULE: b"print 'python 2'\n", HELPER: b"x = 1\n"})
     assert MODULE + "c" not in kept and HELPER + "c" in kept
     assert kept[MODULE] == b"print 'python 2'\n"
+
+
+def test_a_payload_that_cannot_be_rewritten_is_kept_as_it_is():
+    zip_data = pickle.loads(payload({HELPER: b"x = 1\n"})).zip_data
+    # an ansible-core whose cached module is no dataclass, or has no zip_data
+    for other in (pickle.dumps(types.SimpleNamespace(zip_data=zip_data)), pickle.dumps(("zip",)), b"not a payload"):
+        assert with_bytecode(other, {}) == other
