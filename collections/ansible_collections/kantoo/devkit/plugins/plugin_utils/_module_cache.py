@@ -162,6 +162,8 @@ def with_bytecode(payload, compiled):
         with zipfile.ZipFile(io.BytesIO(base64.b64decode(cached.zip_data))) as archive, \
                 zipfile.ZipFile(buffer, "w") as out:
             for info in archive.infolist():
+                if info.filename.endswith(".pyc"):  # made again below from its source: never two of a name
+                    continue
                 data = archive.read(info)
                 out.writestr(info, data)
                 if not info.filename.endswith(".py"):

@@ -15,7 +15,7 @@ import zipfile
 from ansible.executor.module_common import ModuleMetadataV1, _CachedModule
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._module_cache import (
-    Sources, hand_over, keep, manifest, payload_entries, role_module_utils, with_bytecode)
+    Sources, hand_over, keep, kept_payload, manifest, payload_entries, role_module_utils, with_bytecode)
 
 MODULE = "ansible_collections/ns/coll/plugins/modules/probe.py"
 HELPER = "ansible_collections/ns/coll/plugins/module_utils/helper.py"
@@ -129,14 +129,13 @@ def test_the_roles_module_utils_are_looked_for_in_roles_paths_and_collections(tm
 
 
 def kept_zip(tmp_path, entries):
-    """The zip of entries' payload once kept (with its bytecode), as a file, and its entries."""
+    """The entries of entries' payload once kept, with its bytecode."""
     run, store = tmp_path / "run", tmp_path / "store"
     run.mkdir(exist_ok=True)
     (run / "probe").write_bytes(payload(entries))
     files = {name: data for name, data in entries.items() if name.startswith("ansible_collections/ns")}
     assert keep(str(run), str(store), Sources([], [str(collection(tmp_path / "collections", files))])) == ["probe"]
-    kept = payload_entries((store / "probe").read_bytes().split(b"\n", 1)[1])
-    return kept
+    return payload_entries(kept_payload((store / "probe").read_bytes())[1])
 
 
 def imported(tmp_path, entries):
@@ -177,6 +176,14 @@ def test_a_file_this_python_cannot_compile_is_kept_without_bytecode(tmp_path):
     kept = kept_zip(tmp_path, {MODULE: b"print 'python 2'\n", HELPER: b"x = 1\n"})
     assert MODULE + "c" not in kept and HELPER + "c" in kept
     assert kept[MODULE] == b"print 'python 2'\n"
+
+
+def test_bytecode_is_added_once_to_a_payload_that_has_it():
+    """A payload handed over (bytecode in it) and kept again, by a run beside another: the same payload."""
+    once = with_bytecode(payload({MODULE: b"import helper\n", HELPER: b"x = 1\n"}), {})
+    assert with_bytecode(once, {}) == once
+    with zipfile.ZipFile(io.BytesIO(base64.b64decode(pickle.loads(once).zip_data))) as archive:
+        assert sorted(archive.namelist()) == sorted([MODULE, MODULE + "c", HELPER, HELPER + "c"])
 
 
 def test_a_payload_that_cannot_be_rewritten_is_kept_as_it_is():
