@@ -3,12 +3,15 @@
 kantoo.devkit.container_commit ends the agent before it commits; a container without Python falls back."""
 
 import json
+import os
+import shutil
+import tempfile
 import time
 
 import pytest
 
 from conftest import playbook
-from scratch import copy_task, grow, make_role, make_tree, tags
+from scratch import copy_task, grow, make_role, make_tree, tags, until
 
 
 @pytest.fixture
@@ -120,3 +123,17 @@ def test_a_steps_container_has_one_docker_exec_its_agent_begun_with_it(client, t
     for event in events:
         per_container[event["id"]] = per_container.get(event["id"], 0) + 1
     assert sorted(per_container.values()) == [1, 1], "one exec a step: the agent step_container began"
+
+
+def test_a_step_container_that_cannot_start_leaves_no_agent_behind(client, tmp_path, os_name, fresh_base):
+    make_role(tmp_path, "unstartable", {"only": [copy_task("/only", "only")]})
+    tree = make_tree(tmp_path, os_name, {"unstartable": {"DOCKER_INIT_IMG": fresh_base,
+                                                          "DOCKER_OPTS": {"network": "kantoo-no-such-network"}}})
+    agents = tempfile.mkdtemp(prefix="kt-", dir="/tmp")  # a socket's path must be short
+    try:
+        failed = grow(tree, check=False, KANTOO_AGENT_DIR=agents)
+        assert failed.returncode != 0 and "kantoo-no-such-network" in failed.stdout
+        # the relay begun with the container ends once told it did not start, having run no docker exec
+        assert until(lambda: os.listdir(agents) == [], 5), os.listdir(agents)
+    finally:
+        shutil.rmtree(agents)

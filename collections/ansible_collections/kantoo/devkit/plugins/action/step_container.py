@@ -11,7 +11,8 @@ import time
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction, stalk_engine
 from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect, find_image
-from ansible_collections.kantoo.devkit.plugins.plugin_utils._container import remove_container, start_container
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._container import (
+    container_name, remove_container, start_container)
 from ansible_collections.kantoo.devkit.plugins.module_utils._flatten import flattened, layer_count
 from ansible_collections.kantoo.devkit.plugins.module_utils._names import KEY_LABEL, REPOSITORY_LABEL, RUN_LABEL
 from ansible_collections.kantoo.devkit.plugins.modules.step_container import ARGUMENT_SPEC, REQUIRED_IF
@@ -47,9 +48,6 @@ class ActionModule(ControllerAction):
             if args["state"] == "absent":
                 return dict(result, name=args["name"], changed=remove_container(client, args["name"]))
             result.update(self._start(client, step, args, task_vars, started))
-            # the agent of the step's connection (connection/docker_agent.py) starts while Ansible goes on
-            if not result.get("failed") and args["connection"] == AGENT:
-                prestart(result["name"], result["engine"])
         except TreeError as exc:  # an option value no container can take (plugin_utils/_engine_options.py)
             return dict(failed=True, msg=str(exc))
         except EngineError as exc:
@@ -70,9 +68,20 @@ class ActionModule(ControllerAction):
         # before the container: whatever ends the run from here on, the watcher removes what it left, on this engine
         record_engine(task_vars["kantoo_project_dir"], run, client.url)
         start_watcher(task_vars["kantoo_project_dir"], run)
-        container = start_container(client, start_from, step.stalk, step.name,
-                                    config.get("options", {}), config.get("mounts", []), step.daemonize,
-                                    owner={RUN_LABEL: run, REPOSITORY_LABEL: step.repository})
+        name = container_name(step.stalk, step.name)
+        # the relay of the agent of the step's connection (connection/docker_agent.py) boots while the engine starts
+        # the container, and starts the agent while Ansible goes on to the step's first task
+        relay = prestart(name, client.url) if args["connection"] == AGENT else None
+        try:
+            container = start_container(client, start_from, step.stalk, step.name,
+                                        config.get("options", {}), config.get("mounts", []), step.daemonize,
+                                        owner={RUN_LABEL: run, REPOSITORY_LABEL: step.repository}, name=name)
+        except BaseException:
+            if relay:
+                relay.cancel()
+            raise
+        if relay:
+            relay.go()
         log = log_file(task_vars, step.name)
         # a step after one rebuilt in this run gets its key only now that its parent exists (see cache.py)
         labels = step.labels(parent)

@@ -39,6 +39,8 @@ _BOOT = ("import sys; sys.path.insert(0, %r); "
          "from ansible_collections.kantoo.devkit.plugins.plugin_utils._agent_relay import main; main(sys.argv[1:])")
 _ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 5))
 _QUIT = {"op": "quit"}
+# how a relay starts its agent: at once, or once told on its stdin that the container runs (prestart)
+_NOW, _GATED, _GO = "now", "gated", b"go\n"
 
 
 class AgentError(Exception):
@@ -184,7 +186,11 @@ def _say(path, status, no_python=False):
 
 
 def main(argv):
-    path, idle, command = argv[0], float(argv[1]), argv[2:]
+    path, idle, gate, command = argv[0], float(argv[1]), argv[2], argv[3:]
+    # begun before its container runs (prestart): booted, wait to be told it does
+    if gate == _GATED and sys.stdin.buffer.readline() != _GO:
+        _say(path, "cancelled")
+        return
     agent = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         agent.stdin.write(_agent_source())
@@ -234,7 +240,7 @@ def _connect(path):
 
 def start(path, exec_command, idle=IDLE):
     """Start a relay whose agent exec_command (a list) starts; None once one listens at path, else why not."""
-    relay = subprocess.Popen([sys.executable, "-c", _BOOT % _ROOT, path, str(idle)] + list(exec_command),
+    relay = subprocess.Popen([sys.executable, "-c", _BOOT % _ROOT, path, str(idle), _NOW] + list(exec_command),
                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                              start_new_session=True, close_fds=True)
     said = relay.stdout.readline().decode("utf-8", "replace").strip()
@@ -245,22 +251,44 @@ def start(path, exec_command, idle=IDLE):
     return said.partition("failed: ")[2] or "the relay ended with %s" % relay.returncode
 
 
+class Prestarted:
+    """A relay that prestart began: it starts its agent once told that the container runs (go), and ends without
+    one when told it does not (cancel) or when the process that began it ends first."""
+
+    def __init__(self, process):
+        self._process = process
+
+    def go(self):
+        self._tell(_GO)
+
+    def cancel(self):
+        self._tell(b"")
+
+    def _tell(self, word):
+        try:
+            self._process.stdin.write(word)
+            self._process.stdin.close()
+        except OSError:  # the relay is gone already: a task that looks for it starts one
+            pass
+
+
 def prestart(container, engine, pythons=PYTHONS):
-    """Begin, in the background, the agent of a step container that has just started, under the socket that the
-    step's tasks will look for (their connection runs `docker --host <engine> exec -i <container>`): its start
-    overlaps Ansible's work until the step's first command.  A task that finds it still starting waits for it
-    (wait_started)."""
+    """Begin, in the background, the relay of a step container that is about to start, under the socket that the
+    step's tasks will look for (their connection runs `docker --host <engine> exec -i <container>`): its Python
+    boots while the engine starts the container, and its agent's start overlaps Ansible's work until the step's
+    first command.  Returns a Prestarted to tell it whether the container runs, or None without a docker CLI.
+    A task that finds it still starting waits for it (wait_started)."""
     docker = shutil.which("docker")
     if not docker:
-        return
+        return None
     prefix = [docker, "--host", engine, "exec", "-i", container]
     path = socket_path(container, prefix)
     with open(path + ".starting", "w", encoding="utf-8"):
         pass
-    subprocess.Popen(  # pylint: disable=consider-using-with
-        [sys.executable, "-c", _BOOT % _ROOT, path, str(IDLE)] + prefix + agent_command(pythons),
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        close_fds=True)
+    return Prestarted(subprocess.Popen(  # pylint: disable=consider-using-with
+        [sys.executable, "-c", _BOOT % _ROOT, path, str(IDLE), _GATED] + prefix + agent_command(pythons),
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        close_fds=True))
 
 
 def wait_started(path):

@@ -143,10 +143,15 @@ def start_options(options):
 Started = collections.namedtuple("Started", "id name")
 
 
-def start_container(client, image, stalk, step, options, mounts, daemon=False, owner=None):
+def container_name(stalk, step):
+    """A new step container's name: its stalk and step, and a part of its own."""
+    return "kantoo-%s-%s-%s" % (stalk, step, uuid.uuid4().hex[:8])
+
+
+def start_container(client, image, stalk, step, options, mounts, daemon=False, owner=None, name=None):
     """A container for one step, kept alive by a shell waiting on its tty; a daemon one is never cleaned up.
     owner labels it with its run and repository, so that what a run that is gone left is found and removed.
-    Returns its id and name."""
+    name: container_name's, chosen before (a new one when None).  Returns its id and name."""
     fields, platform = create_fields(start_options(options))
     for mount in mounts:
         if not mount["read_only"]:
@@ -156,7 +161,7 @@ def start_container(client, image, stalk, step, options, mounts, daemon=False, o
         labels[DAEMON_LABEL] = "true"
     fields["HostConfig"]["Mounts"] = [{"Type": "bind", "Source": m["source"], "Target": m["target"],
                                        "ReadOnly": m["read_only"]} for m in mounts]
-    name = "kantoo-%s-%s-%s" % (stalk, step, uuid.uuid4().hex[:8])
+    name = name or container_name(stalk, step)
     container = client.create_container(dict(fields, Image=image, Entrypoint=["/bin/sh"], Tty=True, Labels=labels),
                                         name=name, platform=platform)
     try:

@@ -129,22 +129,52 @@ def test_an_agent_that_cannot_start_for_another_reason_is_tried_again(short_tmp)
     assert not os.path.exists(path + ".none")
 
 
-def test_an_agent_begun_with_its_container_is_waited_for_then_closed(short_tmp, monkeypatch):
-    # prestart's command is `docker --host <engine> exec -i <container> ...`: a stand-in for docker runs the rest
+@pytest.fixture
+def docker_stand_in(short_tmp, monkeypatch):
+    """prestart's command is `docker --host <engine> exec -i <container> ...`: a stand-in for docker that notes
+    it ran, then runs the rest, slow to start as docker exec is. Returns the note's path."""
     bin_dir = os.path.join(short_tmp, "bin")
     os.mkdir(bin_dir)
+    note = os.path.join(bin_dir, "ran")
     with open(os.path.join(bin_dir, "docker"), "w", encoding="utf-8") as docker:
-        docker.write('#!/bin/sh\nshift 5\nsleep 0.5\nexec "$@"\n')  # slow to start, as docker exec is
+        docker.write('#!/bin/sh\ntouch %s\nshift 5\nsleep 0.5\nexec "$@"\n' % note)
     os.chmod(os.path.join(bin_dir, "docker"), 0o755)
     monkeypatch.setenv("PATH", bin_dir + os.pathsep + os.environ["PATH"])
-    relay.prestart("box", "unix:///engine.sock")
-    path = relay.socket_path("box", [os.path.join(bin_dir, "docker"), "--host", "unix:///engine.sock", "exec", "-i",
-                                     "box"])
+    return note
+
+
+def prestarted_path(short_tmp, container):
+    return relay.socket_path(container, [os.path.join(short_tmp, "bin", "docker"), "--host", "unix:///engine.sock",
+                                         "exec", "-i", container])
+
+
+def test_an_agent_begun_with_its_container_waits_for_it_to_run_then_is_waited_for_then_closed(short_tmp,
+                                                                                            docker_stand_in):
+    begun = relay.prestart("box", "unix:///engine.sock")
+    path = prestarted_path(short_tmp, "box")
     assert os.path.exists(path + ".starting") and not os.path.exists(path), "it returned at once"
+    time.sleep(0.5)
+    assert not os.path.exists(docker_stand_in), "no docker exec before the container runs"
+    begun.go()
     assert relay.wait_started(path), "a task waits for it, then finds it"
     assert not os.path.exists(path + ".starting")
     assert run(path, "echo ready")[1] == b"ready\n"
     relay.close_agents("box")
+    assert sorted(os.listdir(short_tmp)) == ["bin"]
+
+
+@pytest.mark.parametrize("end", ["cancel", "caller gone"])
+def test_an_agent_begun_with_a_container_that_did_not_start_ends_without_running_docker(short_tmp, docker_stand_in,
+                                                                                       end):
+    begun = relay.prestart("box", "unix:///engine.sock")
+    if end == "cancel":
+        begun.cancel()
+    else:  # the task's process ended before it could say: the relay's stdin closes with it
+        begun._process.stdin.close()  # pylint: disable=protected-access
+    path = prestarted_path(short_tmp, "box")
+    assert until(lambda: not os.path.exists(path + ".starting"), 5)
+    assert not relay.wait_started(path)
+    assert not os.path.exists(docker_stand_in)
     assert sorted(os.listdir(short_tmp)) == ["bin"]
 
 
