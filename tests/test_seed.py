@@ -96,13 +96,32 @@ def test_a_seed_project_runs_unchanged(client, seed_project, os_name):
     for step in ("collect", "py"):
         logs = list((project / "logs/seeded").glob("amd64-bookworm-%s-*.txt" % step))
         assert len(logs) == 1
-    assert "A PYTHON HELPER" in next((project / "logs/seeded").glob("*-py-*.txt")).read_text()
+    py_log = next((project / "logs/seeded").glob("*-py-*.txt")).read_text()
+    assert "A PYTHON HELPER" in py_log
+    # the script's own output, once: the steps callback logs a role's step tasks, not the seed's script task
+    assert "TASK [" not in py_log and lines.count("A PYTHON HELPER BESIDE THE SCRIPT") == 1
     tree_view = run([str(BIN / "eliot-tree"), str(project / "logs/eliot.txt")]).stdout
     assert "kantoo:stalk" in tree_view and "seeded" in tree_view and "kantoo:commit" in tree_view
 
     since = time.time()
     grow(tree)
     assert created_containers(client, since, os_name=os_name) == [], "other runs may share the engine"
+
+
+def test_a_failed_seed_step_is_reported_kept_and_logged(client, tmp_path, os_name, fresh_base):
+    write(tmp_path / "stalks/breaking/breaking.hjson", json.dumps({"plugins": {
+        "fine": {"exec": True, "text": "#!/bin/sh\necho fine\n"},
+        "boom": {"exec": True, "text": "#!/bin/sh\necho partial output\nexit 3\n"}}}))
+    tree = write(tmp_path / "trees/t/t.hjson", json.dumps({
+        "architecture": {"OS": os_name, "ARCH": "amd64", "SUBARCH": "bookworm"}, "paths": {"LOG_DIR": "logs"},
+        "stalks": {"breaking": {"DOCKER_INIT_IMG": fresh_base}}}))
+    failed = grow(tree, check=False)
+    assert failed.returncode != 0
+    assert "Stalk breaking: step boom failed in task 'Run the script of step boom' with exit code 3" in failed.stdout
+    log = next((tmp_path / "logs/breaking").glob("amd64-bookworm-boom-*.txt"))
+    assert "partial output" in log.read_text() and str(log) in failed.stdout
+    built = tags(client, os_name, "breaking")
+    assert "fine" in built and "boom" not in built and "boom-failed" in built
 
 
 def test_pretend_and_skip_until(client, seed_project, os_name):
