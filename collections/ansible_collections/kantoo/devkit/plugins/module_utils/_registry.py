@@ -24,8 +24,6 @@ import re
 import ssl
 from urllib.parse import quote, urljoin
 
-from ansible.module_utils.urls import open_url
-
 from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, find_image
 from ansible_collections.kantoo.devkit.plugins.module_utils._names import (
     FAILED_LABEL, FINAL_TAG, INITIAL_TAG, KEY_LABEL, image as image_name, split_image)
@@ -200,7 +198,11 @@ class Registry:
         """The content of a blob (a config, a layer) of repository."""
         status, response, body = self._request("GET", self._path(repository, "blobs", digest))
         if status in (301, 302, 303, 307, 308) and response.getheader("Location"):
-            # a storage that serves blobs from elsewhere (a bucket): follow it, from this registry's URL
+            # a storage that serves blobs from elsewhere (a bucket): follow it, from this registry's URL.  Imported
+            # here: ansible's urls (cryptography's x509 with it) would cost every run 25 ms, as the tree reader
+            # imports this module, for a redirect few registries make
+            from ansible.module_utils.urls import open_url  # pylint: disable=import-outside-toplevel
+
             location = urljoin(self.url, response.getheader("Location"))
             return open_url(location, timeout=self.timeout).read()
         if status != 200:

@@ -2,6 +2,9 @@
 groups, errors. How a tree's variables are read is plugin_utils/test_tree.py."""
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -175,3 +178,15 @@ def test_a_broken_tree_stops_the_runs_that_grow_it_in_their_check_and_no_other(t
     proc = ansible("ansible-playbook", "-i", trees, play)
     assert proc.returncode == 0, proc.stdout
     assert "os/arch/sub/g1 of %s" % (trees / "good.hjson") in proc.stdout and "failed=0" in proc.stdout
+
+
+def test_reading_a_tree_imports_nothing_heavy_it_does_not_need():
+    """Every run imports the tree reader: the Docker SDK (0.12 s) and ansible's urls (with cryptography's x509,
+    0.025 s) are imported only by what talks to a registry's redirect or does without the engine client."""
+    collections = Path(__file__).resolve().parents[7]
+    check = ("import sys; sys.path.insert(0, sys.argv[1]); "
+             "import ansible_collections.kantoo.devkit.plugins.inventory.stalker; "
+             "print(sorted(m for m in ('docker', 'ansible.module_utils.urls', 'cryptography.x509') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", check, str(collections)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
