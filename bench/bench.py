@@ -7,6 +7,10 @@ Not a test: it prints medians and ratios. Run it with `make bench` (after `make 
   floor         what goal 1 cannot go under while each step is a container of its own running Ansible tasks:
                 tasks only, plus run + commit + rm a step (the raw floor without its exec)
   empty play    ansible-playbook start-up with nothing to do
+  dispatch      what Ansible itself costs a step of the stalk role, with nothing to do: a play that includes, for
+                each step, a file of a task, an include_role and a task (the step's start, its tasks, its commit),
+                on the controller; less the empty play, a step's share is what goal 2 cannot go under beside the
+                raw floor while a step's start and commit are Ansible tasks
   tasks only    the hello_world role on one running container, no image machinery
   cold          playbooks/hello_world.yml on a tree nobody built yet
   rerun         the same again, nothing changed
@@ -102,6 +106,22 @@ def tasks_only(client, directory):
         box.remove(force=True)
 
 
+def dispatch_only(directory):
+    """An ansible-playbook run doing, for each step, what Ansible does around a step's own tasks with no Docker and
+    no work: the include of the step's file, a task, the include of a role's (empty) tasks, a task."""
+    role = directory / "roles" / "noop_step" / "tasks"
+    role.mkdir(parents=True, exist_ok=True)
+    (role / "main.yml").write_text("- ansible.builtin.meta: noop\n")
+    (directory / "step.yml").write_text(
+        "- ansible.builtin.debug: {msg: start, verbosity: 1}\n"
+        "- ansible.builtin.include_role: {name: noop_step}\n"
+        "- ansible.builtin.debug: {msg: commit, verbosity: 1}\n")
+    play = directory / "dispatch.yml"
+    play.write_text("- hosts: localhost\n  gather_facts: false\n  tasks:\n"
+                    "    - ansible.builtin.include_tasks: step.yml\n      loop: %s\n" % list(range(len(STEPS))))
+    return timed([str(BIN / "ansible-playbook"), str(play)], cwd=directory)
+
+
 def remove_repositories(client, os_name):
     """The tags under <os_name>/ (an image with other tags keeps them), then the untagged images that a rebuild
     left under that name, newest first; Docker deletes an image with its last tag unless a child needs it."""
@@ -123,7 +143,8 @@ def main():
     client = docker.from_env()
     client.images.get(BASE)
     playbook = str(BIN / "ansible-playbook")
-    results = {k: [] for k in ("raw", "raw_bridge", "raw_bare", "empty", "tasks", "cold", "rerun", "dockerfile")}
+    results = {k: [] for k in ("raw", "raw_bridge", "raw_bare", "empty", "dispatch", "tasks", "cold", "rerun",
+                               "dockerfile")}
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         empty = scratch / "empty.yml"
@@ -133,6 +154,7 @@ def main():
             results["raw_bridge"].append(raw_step(client, "bridge"))
             results["raw_bare"].append(raw_step(client, "host", command=False))
             results["empty"].append(timed([playbook, str(empty)]))
+            results["dispatch"].append(dispatch_only(scratch))
             results["tasks"].append(tasks_only(client, scratch))
             results["dockerfile"].append(dockerfile_build(client, scratch))
             os_name = "kantoo-bench-" + uuid.uuid4().hex[:8]
@@ -154,6 +176,7 @@ def main():
     print("  raw floor, one step (run+exec+commit+rm)  %6.2f s  (%.2f s on Docker's bridge network)"
           % (median["raw"], median["raw_bridge"]))
     print("  ansible-playbook, empty play              %6.2f s" % median["empty"])
+    print("  Ansible's dispatch of %d steps, no work     %6.2f s" % (steps, median["dispatch"]))
     print("  the role's tasks only, one container      %6.2f s" % median["tasks"])
     print("  cold build                                %6.2f s" % median["cold"])
     print("  rerun, nothing changed                    %6.2f s" % median["rerun"])
@@ -167,6 +190,11 @@ def main():
           % (steps, floor, floor / median["dockerfile"], median["cold"] / floor))
     print("  2. per-step machinery (cold - tasks only) / steps = %.2f s = %.2fx the raw floor (goal <= 1.3x; "
           "%.2fx the bridge one)" % (overhead, overhead / median["raw"], overhead / median["raw_bridge"]))
+    # Ansible's own part of a step: what no machinery of Ansible tasks can go under, beside Docker's
+    dispatch = max(median["dispatch"] - median["empty"], 0) / steps
+    print("     Ansible's dispatch a step (include, task, include_role, task; no work) = %.2f s: raw floor + dispatch"
+          " = %.2f s, which the machinery is %.2fx of" % (dispatch, median["raw"] + dispatch,
+                                                          overhead / (median["raw"] + dispatch)))
     print("  3. rerun / empty play = %.2fx (goal <= 1.2x): %.2f s over it, %.2f s a step"
           % (median["rerun"] / median["empty"], median["rerun"] - median["empty"],
              (median["rerun"] - median["empty"]) / steps))

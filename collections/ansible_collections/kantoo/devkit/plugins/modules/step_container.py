@@ -45,8 +45,9 @@ options:
   connection:
     description:
       - The connection the step's tasks will reach the container over, when they will.
-      - With V(kantoo.devkit.docker_agent), that connection's agent begins to start, in the background, as soon as
-        the container runs, so that the step's first task finds it ready or nearly.
+      - With V(kantoo.devkit.docker_agent), that connection's relay begins, in the background, before the engine
+        starts the container, and starts the agent as soon as the container runs (it ends, with no C(docker exec),
+        when the start fails), so that the step's first task finds the agent ready or nearly.
     type: str
 extends_documentation_fragment: [kantoo.devkit.common, kantoo.devkit.common.daemon, kantoo.devkit.stalk]
 """
