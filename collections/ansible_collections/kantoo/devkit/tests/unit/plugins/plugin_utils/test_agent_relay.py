@@ -148,8 +148,8 @@ def prestarted_path(short_tmp, container):
                                          "exec", "-i", container])
 
 
-def test_an_agent_begun_with_its_container_waits_for_it_to_run_then_is_waited_for_then_closed(short_tmp,
-                                                                                            docker_stand_in):
+def test_an_agent_begun_with_its_container_waits_for_it_to_run_then_is_waited_for_then_closed(
+        short_tmp, docker_stand_in):
     begun = relay.prestart("box", "unix:///engine.sock")
     path = prestarted_path(short_tmp, "box")
     assert os.path.exists(path + ".starting") and not os.path.exists(path), "it returned at once"
@@ -164,8 +164,8 @@ def test_an_agent_begun_with_its_container_waits_for_it_to_run_then_is_waited_fo
 
 
 @pytest.mark.parametrize("end", ["cancel", "caller gone"])
-def test_an_agent_begun_with_a_container_that_did_not_start_ends_without_running_docker(short_tmp, docker_stand_in,
-                                                                                       end):
+def test_an_agent_begun_with_a_container_that_did_not_start_ends_without_running_docker(
+        short_tmp, docker_stand_in, end):
     begun = relay.prestart("box", "unix:///engine.sock")
     if end == "cancel":
         begun.cancel()
