@@ -238,11 +238,16 @@ def _connect(path):
     return client
 
 
+def _spawn(path, idle, gate, exec_command, stdin, stdout):
+    """A relay process, in a session of its own: it outlives the task that began it."""
+    return subprocess.Popen(  # pylint: disable=consider-using-with
+        [sys.executable, "-c", _BOOT % _ROOT, path, str(idle), gate] + list(exec_command),
+        stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+
+
 def start(path, exec_command, idle=IDLE):
     """Start a relay whose agent exec_command (a list) starts; None once one listens at path, else why not."""
-    relay = subprocess.Popen([sys.executable, "-c", _BOOT % _ROOT, path, str(idle), _NOW] + list(exec_command),
-                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                             start_new_session=True, close_fds=True)
+    relay = _spawn(path, idle, _NOW, exec_command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
     said = relay.stdout.readline().decode("utf-8", "replace").strip()
     relay.stdout.close()
     if said in ("ready", "taken"):
@@ -259,14 +264,16 @@ class Prestarted:
         self._process = process
 
     def go(self):
-        self._tell(_GO)
+        self._end(_GO)
 
     def cancel(self):
-        self._tell(b"")
+        self._end()
 
-    def _tell(self, word):
+    def _end(self, word=None):
+        """Close the relay's stdin, after word when given: anything but go ends it."""
         try:
-            self._process.stdin.write(word)
+            if word:
+                self._process.stdin.write(word)
             self._process.stdin.close()
         except OSError:  # the relay is gone already: a task that looks for it starts one
             pass
@@ -285,10 +292,8 @@ def prestart(container, engine, pythons=PYTHONS):
     path = socket_path(container, prefix)
     with open(path + ".starting", "w", encoding="utf-8"):
         pass
-    return Prestarted(subprocess.Popen(  # pylint: disable=consider-using-with
-        [sys.executable, "-c", _BOOT % _ROOT, path, str(IDLE), _GATED] + prefix + agent_command(pythons),
-        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        close_fds=True))
+    return Prestarted(_spawn(path, IDLE, _GATED, prefix + agent_command(pythons), stdin=subprocess.PIPE,
+                             stdout=subprocess.DEVNULL))
 
 
 def wait_started(path):
