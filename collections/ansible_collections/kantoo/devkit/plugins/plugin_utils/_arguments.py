@@ -19,8 +19,9 @@ from ansible_collections.kantoo.devkit.plugins.plugin_utils._tree import TreeErr
 
 
 def _load(loader, path):
-    # trusted as Ansible trusts a role's own files: else its defaults' templates stay text and fail their types
-    return (loader.load_from_file(path, trusted_as_template=True) or {}) if os.path.isfile(path) else {}
+    # trusted as Ansible trusts a role's own files: else its defaults' templates stay text and fail their types;
+    # unsafe: not deep-copied (7 ms a stalk), as nothing here changes what it read
+    return (loader.load_from_file(path, trusted_as_template=True, unsafe=True) or {}) if os.path.isfile(path) else {}
 
 
 def check_role_arguments(role_dir, task_vars, loader, templar, where):
