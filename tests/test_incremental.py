@@ -46,8 +46,9 @@ def test_a_change_rebuilds_from_the_first_step_that_uses_it_and_the_descendants(
     run = grow(tree, "-e", "stalk_explain=true")
     second = snapshot(client, os_name)
     assert rebuilt(first, second) == ["counter:three", "leaf:only"]
-    assert "three: rebuilt, variable THREE changed" in run.stdout
-    assert "one: cached" in run.stdout
+    # one line a step, said by the plan (no task of its own), naming the stalk
+    assert "stalk 'counter': three: rebuilt, variable THREE changed" in run.stdout
+    assert "stalk 'counter': one: cached" in run.stdout
 
     write(tmp_path / "roles/counter/templates/two.j2", "two, edited\n")
     run = grow(tree, "-e", "stalk_explain=true")
@@ -55,7 +56,8 @@ def test_a_change_rebuilds_from_the_first_step_that_uses_it_and_the_descendants(
     assert rebuilt(second, third) == ["counter:three", "counter:two", "leaf:only"]
     assert "two: rebuilt, file templates/two.j2 changed" in run.stdout
 
-    grow(tree, "-e", "stalk_force=counter:three")
+    forced = grow(tree, "-e", "stalk_force=counter:three")
+    assert "three: forced" not in forced.stdout, "without stalk_explain nothing is explained"
     fourth = snapshot(client, os_name)
     assert rebuilt(third, fourth) == ["counter:three", "leaf:only"]
 

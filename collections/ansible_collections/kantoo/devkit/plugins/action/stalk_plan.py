@@ -91,11 +91,12 @@ class ActionModule(ControllerAction):
                 # read after the parent is done: what it wrote to a directory this stalk mounts is an input
                 plan = plan_stalk(client, stalk, stalk_source(stalk, role_dir, task_vars, produced),
                                   args["force"], self._task.check_mode)
+                # what the steps callback says below the task's result: no debug task of the role for it, which
+                # every run would pay for as a skipped task
+                say = (plan.explain if args["explain"] else []) + (plan.creates if self._task.check_mode else [])
                 result.update(plan.as_dict(), role_dir=role_dir, role=stalk["kantoo_stalk"] if by_name else role_dir,
-                              **planned(stalk, plan.cached, [step.name for step in plan.todo]))
-                if self._task.check_mode:
-                    for line in result["creates"]:
-                        display.display("stalk '%s': %s" % (stalk["kantoo_stalk"], line))
+                              **planned(stalk, plan.cached, [step.name for step in plan.todo],
+                                        ["stalk '%s': %s" % (stalk["kantoo_stalk"], line) for line in say]))
         except TreeError as exc:
             return dict(failed=True, msg=str(exc))
         except EngineUnreachable as exc:
@@ -114,7 +115,8 @@ def unreachable(stalk, exc):
     return "%s: %s" % (where, exc)
 
 
-def planned(stalk, cached, todo):
+def planned(stalk, cached, todo, say=()):
     """The stalk_planned event of the steps callback (plugin_utils/_events.py)."""
     return events.event(events.STALK_PLANNED, stalk=stalk["kantoo_stalk"], tree=stalk["kantoo_tree"],
-                        repository=stalk["kantoo_repository"], log_dir=log_dir(stalk), cached=cached, todo=todo)
+                        repository=stalk["kantoo_repository"], log_dir=log_dir(stalk), cached=cached, todo=todo,
+                        say=list(say))

@@ -12,6 +12,8 @@ version_added: 0.1.0
 description:
   - Prints, as plain lines, the standard output of every task that runs inside a step container
     (over C(community.docker.docker)), the way the seed devkit showed a step's output.
+  - Prints below a stalk's plan what the plan says (M(kantoo.devkit.stalk_plan)'s O(kantoo.devkit.stalk_plan#module:explain),
+    and in check mode the directories the stalk's first container would create).
   - Writes each step's output to its log file, C({LOG_DIR}/{stalk}/{ARCH}-{SUBARCH}-{step}-{timestamp}.txt),
     whose first line names the step's container and the Docker engine it ran on, and the run's events (stalk,
     step with its engine, container, commit, with their durations) to C({LOG_DIR}/eliot.txt),
@@ -220,6 +222,8 @@ class CallbackModule(CallbackBase):
                 handle.write(self._redact(json.dumps(runs, indent=1, sort_keys=True)))
 
     def _start_stalk(self, host, planned):
+        for line in planned.get("say", []):
+            self._display.display(self._redact(line))
         self._log_dirs[host.name] = planned["log_dir"]
         self._last_run.setdefault(planned["log_dir"], {})[host.name] = {
             step: {"state": events.CACHED, "seconds": None} for step in planned["cached"]}

@@ -41,6 +41,14 @@ options:
     type: list
     elements: str
     default: []
+  explain:
+    description:
+      - Say, for each step, whether it is cached and what changed if not (RV(explain)), one line a step below the
+        task's result. Ignored with O(check_only).
+      - The C(kantoo.devkit.steps) callback prints these lines, and in check mode the directories the stalk's first
+        container would create.
+    type: bool
+    default: false
 extends_documentation_fragment: [kantoo.devkit.common, kantoo.devkit.stalk, kantoo.devkit.registry]
 attributes:
   check_mode:
@@ -52,6 +60,7 @@ EXAMPLES = r"""
 - name: Plan the stalk
   kantoo.devkit.stalk_plan:
     force: "{{ stalk_force | default([]) }}"
+    explain: "{{ stalk_explain | default(false) }}"
   register: stalk_plan_result
 """
 
@@ -121,6 +130,7 @@ from ansible_collections.kantoo.devkit.plugins.module_utils._controller import c
 ARGUMENT_SPEC = dict(
     check_only=dict(type="bool", default=False),
     force=dict(type="list", elements="str", default=[]),
+    explain=dict(type="bool", default=False),
 )
 
 

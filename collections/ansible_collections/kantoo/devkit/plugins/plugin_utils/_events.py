@@ -7,7 +7,8 @@ Each action of the machinery returns one event under the result key ``kantoo``; 
 events only, whatever the actions are named:
 
 - ``stalk_planned`` (stalk_plan): the stalk's ``cached`` steps and those ``todo``; also the ``tree``,
-  ``repository`` and ``log_dir`` of the stalk.  The check returns it only for a stalk that is up to date, the
+  ``repository`` and ``log_dir`` of the stalk, and the lines to ``say`` below the plan's result (its explanation
+  when asked, what check mode would create).  The check returns it only for a stalk that is up to date, the
   only thing a run does with such a stalk.
 - ``step_started`` (step_container): ``step``, ``container``, ``parent_image``, ``log_file``, ``engine`` (the URL
   of the Docker engine the step runs on).
