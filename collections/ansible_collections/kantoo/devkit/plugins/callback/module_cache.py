@@ -53,6 +53,7 @@ class CallbackModule(CallbackBase):
     def __init__(self):
         super().__init__()
         self._roles_paths = list(C.DEFAULT_ROLES_PATH)
+        self._handed = []
 
     def _sources(self):
         collection_paths = AnsibleCollectionConfig.collection_paths
@@ -65,9 +66,10 @@ class CallbackModule(CallbackBase):
         # Ansible also looks for a role in the playbook's roles/ and beside the playbook
         basedir = playbook._basedir  # pylint: disable=protected-access
         self._roles_paths += [os.path.join(basedir, "roles"), basedir]
-        handed = hand_over(store_dir(C.DEFAULT_LOCAL_TMP), run_cache_dir(C.DEFAULT_LOCAL_TMP), self._sources())
-        self._display.vvv("module_cache: %d module(s) from earlier runs" % len(handed))
+        self._handed = hand_over(store_dir(C.DEFAULT_LOCAL_TMP), run_cache_dir(C.DEFAULT_LOCAL_TMP), self._sources())
+        self._display.vvv("module_cache: %d module(s) from earlier runs" % len(self._handed))
 
     def v2_playbook_on_stats(self, stats):
-        kept = keep(run_cache_dir(C.DEFAULT_LOCAL_TMP), store_dir(C.DEFAULT_LOCAL_TMP), self._sources())
+        kept = keep(run_cache_dir(C.DEFAULT_LOCAL_TMP), store_dir(C.DEFAULT_LOCAL_TMP), self._sources(),
+                    frozenset(self._handed))
         self._display.vvv("module_cache: %d module(s) kept for later runs" % len(kept))

@@ -121,6 +121,17 @@ def test_payloads_go_to_the_store_and_back_only_while_current(tmp_path):
         "ns.coll.probe-ZIP_DEFLATED-none"]
 
 
+def test_what_the_run_was_handed_is_not_read_again(tmp_path):
+    root = collection(tmp_path / "collections", {MODULE: b"import helper\n", HELPER: b"x = 1\n"})
+    run, store = tmp_path / "run", tmp_path / "store"
+    run.mkdir()
+    (run / "ns.coll.probe-ZIP_DEFLATED-none").write_bytes(payload({MODULE: b"import helper\n", HELPER: b"x = 1\n"}))
+    # handed: Ansible never rewrites a payload it found, so there is nothing to keep (not even read)
+    assert keep(str(run), str(store), Sources([], [str(root)]), frozenset(["ns.coll.probe-ZIP_DEFLATED-none"])) == []
+    assert not store.exists()
+    assert keep(str(run), str(store), Sources([], [str(root)])) == ["ns.coll.probe-ZIP_DEFLATED-none"]
+
+
 def test_the_roles_module_utils_are_looked_for_in_roles_paths_and_collections(tmp_path):
     roles = collection(tmp_path / "roles", {"a/module_utils/x.py": b"", "b/tasks/main.yml": b""})
     colls = collection(tmp_path / "colls", {"ansible_collections/ns/coll/roles/r/module_utils/y.py": b""})
