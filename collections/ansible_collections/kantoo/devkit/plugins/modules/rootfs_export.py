@@ -22,6 +22,9 @@ description:
     O(overlay) gives the system its own. C(/dev), C(/proc) and C(/sys) go in as empty directories. What the export
     makes up and what Docker touches when it creates a container (kept-empty directories, overlay files, C(./),
     C(/etc), C(/etc/mtab)) get the modification time 0.
+  - The export is re-packed as it streams in, with no copy of it on disk, when the engine gives it in the
+    tarballs' order (its walk of the file system does). When it does not, the export is taken a second time into
+    a temporary file and sorted there; the tarballs are the same bytes either way.
   - Each tarball is written to a temporary file and replaces O(dest) or O(boot_dest) only when its bytes differ.
   - The destinations are paths as the task's target container sees them. One under a bind mount is written to
     the mount's source on the engine's host directly when the engine is local; any other is put into the

@@ -80,10 +80,22 @@ class Selection:
         self.leave_out = DOCKER_FILES | {posixpath.normpath(p) for p in leave_out}
         # writing a destination inside the container changes its directory's mtime
         self.touched = DOCKER_TOUCHED | {posixpath.dirname(p) for p in self.leave_out}
+        self._directories = {}
 
-    def _matches(self, path):
-        return self._excluded is not None and any(
-            self._excluded.match(p) for p in (path, *_ancestors(path)) if p != "/")
+    def _above(self, directory):
+        """Whether directory or one of its ancestors is included, excluded, kept empty; worked out once for each
+        directory, as an export has a few thousand entries for each of them."""
+        known = self._directories.get(directory)
+        if known is None:
+            if directory == "/":  # no pattern is matched against the root
+                known = (directory in self.include, False, directory in self.kept_empty)
+            else:
+                included, excluded, emptied = self._above(posixpath.dirname(directory))
+                known = (included or directory in self.include,
+                         excluded or bool(self._excluded and self._excluded.match(directory)),
+                         emptied or directory in self.kept_empty)
+            self._directories[directory] = known
+        return known
 
     def verdict(self, path):
         """'keep', 'empty' (a kept-empty directory) or 'out'."""
@@ -91,15 +103,16 @@ class Selection:
             return "out"
         if self.tarball(path) == "boot":
             return "keep"  # the boot tarball is all of /boot
-        if path in self.include or any(a in self.include for a in _ancestors(path)):
+        included, excluded, emptied = self._above(posixpath.dirname(path))
+        if included or path in self.include:
             return "keep"
         if path in self._include_ancestors:
             return "keep"  # the directory only: its other entries are judged one by one
-        if self._matches(path):
+        if excluded or (self._excluded and self._excluded.match(path)):
             return "out"
         if path in self.kept_empty:
             return "empty"
-        if any(a in self.kept_empty for a in _ancestors(path)):
+        if emptied:
             return "out"
         return "keep"
 
@@ -131,6 +144,32 @@ def _made_up(path, kind, mode, size=0):
     return info
 
 
+def _as_is(member, path, verdict, selection):
+    """The entries of a kept member that is neither a hard link nor the target of one: (tarball, info, data)."""
+    where = selection.tarball(path)
+    if verdict == "empty" and member.isdir():  # a link in its place holds nothing: it goes in as it is
+        yield where, _clean(member, path, FIXED_MTIME), None
+        if selection.boot and path == BOOT:  # /boot itself heads the boot tarball, as it is
+            yield "boot", _clean(member, path), None
+    else:
+        mtime = FIXED_MTIME if path in selection.touched else None
+        yield where, _clean(member, path, mtime), member if member.isreg() else None
+
+
+def _link(member, path, data_path):
+    """member at path, as a hard link to data_path, the entry that carries the data."""
+    info = _clean(member, path)
+    info.type, info.size, info.linkname = tarfile.LNKTYPE, 0, member_name(data_path)
+    return info
+
+
+def _made_up_entries(selection):
+    """(tarball, path, info, content) of what the export adds: the overlay files and the root directory."""
+    for path, (content, mode) in selection.overlay.items():
+        yield selection.tarball(path), path, _made_up(path, tarfile.REGTYPE, mode, len(content)), content
+    yield "root", "/", _made_up("/", tarfile.DIRTYPE, 0o755), None
+
+
 def _plan(members, selection):
     """(path, TarInfo, data) of each tarball's entries, unsorted; data is a source member, bytes or None."""
     by_path = {}
@@ -143,16 +182,12 @@ def _plan(members, selection):
         verdict = selection.verdict(path)
         if verdict == "out":
             continue
-        where = selection.tarball(path)
-        if verdict == "empty" and member.isdir():  # a link in its place holds nothing: it goes in as it is
-            plan[where].append((path, _clean(member, path, FIXED_MTIME), None))
-            if selection.boot and path == BOOT:  # /boot itself heads the boot tarball, as it is
-                plan["boot"].append((path, _clean(member, path), None))
-        elif member.islnk() or (member.isreg() and path in targets):
+        if member.islnk() or (member.isreg() and path in targets):
+            where = selection.tarball(path)
             groups.setdefault((where, absolute(member.linkname) if member.islnk() else path), []).append(path)
         else:
-            mtime = FIXED_MTIME if path in selection.touched else None
-            plan[where].append((path, _clean(member, path, mtime), member if member.isreg() else None))
+            for where, info, data in _as_is(member, path, verdict, selection):
+                plan[where].append((path, info, data))
     # The first of a group of hard links in sorted order carries the data and the others link to it, so that
     # the tarball extracts whichever of them was left out and whatever order the stream had.
     for (where, target), paths in groups.items():
@@ -160,14 +195,19 @@ def _plan(members, selection):
             raise ExportError("the export is broken: %s is a hard link to %s, which it does not hold" % (paths[0], target))
         paths.sort(key=_sort_key)
         plan[where].append((paths[0], _clean(by_path[target], paths[0]), by_path[target]))
-        for path in paths[1:]:
-            info = _clean(by_path[path], path)
-            info.type, info.size, info.linkname = tarfile.LNKTYPE, 0, member_name(paths[0])
-            plan[where].append((path, info, None))
-    for path, (content, mode) in selection.overlay.items():
-        plan[selection.tarball(path)].append((path, _made_up(path, tarfile.REGTYPE, mode, len(content)), content))
-    plan["root"].append(("/", _made_up("/", tarfile.DIRTYPE, 0o755), None))
+        plan[where].extend((path, _link(by_path[path], path, paths[0]), None) for path in paths[1:])
+    for where, path, info, content in _made_up_entries(selection):
+        plan[where].append((path, info, content))
     return plan
+
+
+def _writer(out):
+    return tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT, encoding="utf-8", errors="surrogateescape")
+
+
+def _add(tar, info, data):
+    """Write an entry; data is bytes, a file object to read info.size bytes from, or None."""
+    tar.addfile(info, io.BytesIO(data) if isinstance(data, bytes) else data)
 
 
 def repack(source, outputs, selection):
@@ -178,12 +218,64 @@ def repack(source, outputs, selection):
         plan = _plan(src.getmembers(), selection)
         for where, out in outputs.items():
             entries = sorted(plan[where], key=lambda entry: _sort_key(entry[0]))
-            with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT, encoding="utf-8",
-                              errors="surrogateescape") as tar:
+            with _writer(out) as tar:
                 for _path, info, data in entries:
-                    if isinstance(data, bytes):
-                        tar.addfile(info, io.BytesIO(data))
-                    else:
-                        tar.addfile(info, src.extractfile(data) if data is not None else None)
+                    _add(tar, info, src.extractfile(data) if isinstance(data, tarfile.TarInfo) else data)
             counts[where] = len(entries)
+    return counts
+
+
+class Unsorted(Exception):
+    """The stream is not in the tarballs' order, or holds a hard link whose data repack would move."""
+
+
+def repack_sorted(stream, outputs, selection):
+    """What repack writes, in one pass over a stream already in the tarballs' order, as the engine's walk of
+    a file system gives it: no copy of the export on disk, and the tarballs written while the engine reads.
+    stream is a file object read in order. Raises Unsorted at the first entry that only repack can place
+    (out of order, a duplicate, sparse, or a hard link whose data is not already in its tarball as it is);
+    what was written by then is to be thrown away."""
+    tars = {where: _writer(out) for where, out in outputs.items()}
+    counts = dict.fromkeys(outputs, 0)
+    made_up = sorted(_made_up_entries(selection), key=lambda entry: _sort_key(entry[1]), reverse=True)
+    as_is = {}  # path -> (tarball, whether its mtime is the fixed one) of the regular files written with data
+    last = None
+
+    def put(where, path, info, data):
+        """Write an entry, after the made-up ones that sort before it (all of them when path is None)."""
+        while made_up and (path is None or _sort_key(made_up[-1][1]) < _sort_key(path)):
+            made_where, _path, made_info, content = made_up.pop()
+            put(made_where, _path, made_info, content)
+        if path is not None:
+            _add(tars[where], info, data)
+            counts[where] += 1
+
+    with tarfile.open(fileobj=stream, mode="r|", errors="surrogateescape") as src:
+        for member in src:
+            path = absolute(member.name)
+            key = _sort_key(path)
+            if (last is not None and key <= last) or member.issparse():
+                raise Unsorted(path)
+            last = key
+            verdict = selection.verdict(path)
+            if member.islnk():
+                written = as_is.get(absolute(member.linkname))
+                # repack gives a linked file its own mtime, and the first kept path of a group its data
+                if written is not None and written[1]:
+                    raise Unsorted(path)
+                if verdict == "out":
+                    continue
+                if written is None or written[0] != selection.tarball(path):
+                    raise Unsorted(path)
+                put(written[0], path, _link(member, path, absolute(member.linkname)), None)
+                continue
+            if verdict == "out":
+                continue
+            for where, info, data in _as_is(member, path, verdict, selection):
+                put(where, path, info, src.extractfile(member) if data is not None else None)
+            if member.isreg():
+                as_is[path] = (selection.tarball(path), path in selection.touched)
+    put(None, None, None, None)
+    for tar in tars.values():
+        tar.close()
     return counts
