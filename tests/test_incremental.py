@@ -2,6 +2,7 @@
 test_kills.py, test_overlap.py)."""
 
 import json
+import shutil
 import time
 
 from scratch import copy_task, created_containers, deep_image, grow, make_role, make_tree, tags, write
@@ -154,3 +155,35 @@ def test_another_checkout_writes_its_own_artifacts_instead_of_reusing_a_step_tha
     for tree in trees:
         grow(tree)
         assert (tree.parent / "work/artifacts/package").read_text() == "made"
+
+
+def test_an_emptied_artifacts_directory_is_written_again_from_the_step_that_had_filled_it(client, tmp_path, os_name,
+                                                                                         fresh_base):
+    """What a step wrote to a host directory is not in its image: removed (a fresh sab_workspace), it is made
+    again by the first step that had left something there, though every key still matches."""
+    make_role(tmp_path, "producer", {
+        "prepare": [copy_task("/prepared", "yes")],
+        "make": [copy_task("/artifacts/package", "made")],
+        "index": [copy_task("/artifacts/index", "package")],
+    })
+    write(tmp_path / "stalks/producer/producer.hjson",
+          json.dumps({"plugins": {"out": {"path": "work/artifacts", "bind": "/artifacts", "mode": "rw"}}}))
+    tree = make_tree(tmp_path, os_name, {"producer": {"DOCKER_INIT_IMG": fresh_base}})
+    grow(tree)
+    first = tags(client, os_name, "producer")
+    assert "rebuilt" not in grow(tree, "-e", "stalk_explain=true").stdout, "a rerun rebuilds nothing"
+    assert tags(client, os_name, "producer") == first
+
+    artifacts = tmp_path / "work/artifacts"
+    shutil.rmtree(artifacts)
+    run = grow(tree, "-e", "stalk_explain=true")
+    assert "stalk 'producer': prepare: cached" in run.stdout
+    assert ("stalk 'producer': make: rebuilt, what it wrote to %s is gone (the directory is empty or missing, and "
+            "its image does not hold it)" % artifacts) in run.stdout
+    assert "stalk 'producer': index: rebuilt, after an earlier step" in run.stdout
+    assert sorted(p.name for p in artifacts.iterdir()) == ["index", "package"]
+    second = tags(client, os_name, "producer")
+    assert second["prepare"] == first["prepare"] and second["make"] != first["make"]
+
+    grow(tree)
+    assert tags(client, os_name, "producer") == second, "written again, the directory is the step's once more"

@@ -17,9 +17,8 @@ import tarfile
 import tempfile
 import threading
 import time
-from urllib.parse import urlparse
 
-from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect, engine_url, find_image
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect, find_image, local_engine
 from ansible_collections.kantoo.devkit.plugins.modules.rootfs_export import ARGUMENT_SPEC, MUTUALLY_EXCLUSIVE
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._rootfs import (
@@ -155,10 +154,6 @@ def _overlay(overlay):
     return files
 
 
-def _local_engine(docker_host):
-    return urlparse(engine_url(docker_host)).scheme == "unix"
-
-
 def _place(client, container, dest, docker_host):
     """('host', path) when dest can be written on this machine, else ('container', name) to put it there."""
     if not posixpath.isabs(dest):
@@ -174,7 +169,7 @@ def _place(client, container, dest, docker_host):
         raise ExportError("%s is on a read-only mount of container '%s' (%s)" % (dest, container, mount["Destination"]))
     host_path = os.path.join(mount["Source"], posixpath.relpath(dest, mount["Destination"]))
     # the mount's source is a path of the engine's host: this machine's only when the engine runs here
-    if mount.get("Type") == "bind" and _local_engine(docker_host) and os.path.isdir(os.path.dirname(host_path)):
+    if mount.get("Type") == "bind" and local_engine(docker_host) and os.path.isdir(os.path.dirname(host_path)):
         return "host", os.path.normpath(host_path)
     return "container", container
 

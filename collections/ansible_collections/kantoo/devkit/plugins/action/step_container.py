@@ -10,7 +10,7 @@ import time
 
 
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._action import ControllerAction, stalk_engine
-from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect, find_image
+from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect, find_image, local_engine
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._container import (
     container_name, remove_container, start_container)
 from ansible_collections.kantoo.devkit.plugins.module_utils._flatten import flattened, layer_count
@@ -86,8 +86,12 @@ class ActionModule(ControllerAction):
         # a step after one rebuilt in this run gets its key only now that its parent exists (see cache.py)
         labels = step.labels(parent)
         # engine: where the step's tasks run (the connection's --host) and its commit happens
+        # what the step writes to the host, for its commit to record what it left there (a remote engine's are
+        # paths of its own machine)
+        artifacts = ([m["source"] for m in config.get("mounts", []) if not m["read_only"]]
+                     if local_engine(client.url) else None)
         return dict(changed=True, name=container.name, engine=client.url, parent_image_id=parent,
-                    flattened=start_from != parent,
+                    flattened=start_from != parent, artifacts=artifacts,
                     log_file=log, key=labels[KEY_LABEL], tag=step.tag, extra_tags=step.extra_tags, labels=labels,
                     failed_tag=step.failed_tag, failed_labels=step.failed_labels(parent),
                     **events.timed(events.STEP_STARTED, started, step=step.name, container=container.name,

@@ -7,9 +7,24 @@
 from __future__ import annotations
 
 import copy
+import json
+import os
 
 from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, connect, tag_image
-from ansible_collections.kantoo.devkit.plugins.module_utils._names import image
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import ARTIFACTS_LABEL, image
+
+
+def holding_something(directories):
+    """Those of directories that exist and are not empty, sorted."""
+    held = []
+    for directory in directories:
+        try:
+            with os.scandir(directory) as entries:
+                if next(entries, None) is not None:
+                    held.append(directory)
+        except OSError:  # gone, or not a directory
+            pass
+    return sorted(held)
 
 
 def image_config(client, container):
@@ -32,9 +47,11 @@ def commit_container(client, params, check_mode=False):
     if check_mode:
         return result
     conf = image_config(client, container) if params["keep_image_config"] else {}
-    if params["labels"]:
+    if params["labels"] or params.get("artifacts") is not None:
         labels = dict(conf.get("Labels") or {})
         labels.update({k: str(v) for k, v in params["labels"].items()})
+        if params.get("artifacts") is not None:
+            labels[ARTIFACTS_LABEL] = json.dumps(holding_something(params["artifacts"]))
         conf["Labels"] = labels
     response = client.commit(
         container["Id"], repository=params["repository"], tag=tags[0], message=params.get("comment"),

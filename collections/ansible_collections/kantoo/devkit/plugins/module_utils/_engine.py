@@ -69,6 +69,11 @@ def engine_url(docker_host=None):
     return docker_host or os.environ.get("DOCKER_HOST") or DEFAULT_HOST
 
 
+def local_engine(docker_host=None):
+    """Whether the engine is reached by a socket of this machine, so that its bind mounts' sources are paths here."""
+    return urlparse(engine_url(docker_host)).scheme == "unix"
+
+
 # Connections --------------------------------------------------------------------------------------------------
 
 class _UnixConnection(http.client.HTTPConnection):

@@ -20,6 +20,8 @@ TREE_LABEL = LABEL_PREFIX + ".tree"
 STALK_LABEL = LABEL_PREFIX + ".stalk"
 STEP_LABEL = LABEL_PREFIX + ".step"
 FAILED_LABEL = LABEL_PREFIX + ".failed"          # "true" on the image of a failed step
+# the host directories of its read-write mounts that held something once the step ran (JSON list)
+ARTIFACTS_LABEL = LABEL_PREFIX + ".artifacts"
 # on step containers
 RUN_LABEL = LABEL_PREFIX + ".run"                # the run that started it: what a sweep may remove
 DAEMON_LABEL = LABEL_PREFIX + ".daemon"          # "true": the seed's daemonize, left running

@@ -47,6 +47,15 @@ options:
     description: Labels to add to the image, on top of those it inherits.
     type: dict
     default: {}
+  artifacts:
+    description:
+      - Directories of the host where the commit runs that the container writes (the sources of its read-write
+        bind mounts). The image gets the label C(kantoo.devkit.artifacts), the JSON list of those that exist and
+        hold something once the container ran. What a container wrote there is not in its image; the label lets
+        M(kantoo.devkit.stalk_plan) tell when one of them was emptied or removed since, and build the step again.
+      - Not given, the image gets no such label.
+    type: list
+    elements: path
   author:
     description: Author of the commit.
     type: str
@@ -143,6 +152,7 @@ ARGUMENT_SPEC = dict(
     tag=dict(type="str", default="latest"),
     extra_tags=dict(type="list", elements="str", default=[]),
     labels=dict(type="dict", default={}),
+    artifacts=dict(type="list", elements="path"),
     changes=dict(type="list", elements="str", default=[]),
     author=dict(type="str"),
     comment=dict(type="str"),

@@ -107,6 +107,14 @@ flattened:
   description: Whether the container runs a flattened copy of the parent image.
   returned: when started
   type: bool
+artifacts:
+  description:
+    - The host directories the step writes (the sources of the stalk's read-write mounts), for
+      M(kantoo.devkit.container_commit) to record which of them the step left something in; null when the engine
+      is not reached by a socket of this machine, whose paths those are not.
+  returned: when started
+  type: list
+  elements: str
 log_file:
   description: Path of the step's log file, C({LOG_DIR}/{stalk}/{ARCH}-{SUBARCH}-{step}-{timestamp}.txt).
   returned: when started

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 
+from ansible_collections.kantoo.devkit.plugins.module_utils._commit import holding_something
 from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError, find_image
-from ansible_collections.kantoo.devkit.plugins.module_utils._names import INPUTS_LABEL, KEY_LABEL
+from ansible_collections.kantoo.devkit.plugins.module_utils._names import ARTIFACTS_LABEL, INPUTS_LABEL, KEY_LABEL
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._inputs import sha256
 
 # the parts of a step's inputs that name what changed when it misses; the container's is one digest
@@ -27,9 +28,9 @@ def cache_key(parent_id, digest):
 
 
 def find_cached(client, key, tagged=None):
-    """An image labelled with key, or None: the one at the reference tagged (the step's own tag) when it is,
-    without searching (a rerun's usual case: one inspect instead of a listing of the engine's images), else the
-    newest."""
+    """(id, labels) of an image labelled with key, or None: the one at the reference tagged (the step's own tag)
+    when it is, without searching (a rerun's usual case: one inspect instead of a listing of the engine's images),
+    else the newest."""
     if tagged:
         try:
             found = client.inspect_image(tagged)
@@ -37,10 +38,21 @@ def find_cached(client, key, tagged=None):
             if exc.status_code != 404:
                 raise
         else:
-            if (found["Config"].get("Labels") or {}).get(KEY_LABEL) == key:
-                return found["Id"]
+            labels = found["Config"].get("Labels") or {}
+            if labels.get(KEY_LABEL) == key:
+                return found["Id"], labels
     images = client.images(all=True, filters={"label": "%s=%s" % (KEY_LABEL, key)})
-    return max(images, key=lambda i: i["Created"])["Id"] if images else None
+    if not images:
+        return None
+    newest = max(images, key=lambda i: i["Created"])
+    return newest["Id"], newest.get("Labels") or {}
+
+
+def artifacts_gone(labels):
+    """The host directories a step left something in (its image's artifacts label) that are empty or gone now:
+    what it wrote there is not in its image, so it must run again."""
+    held = json.loads(labels.get(ARTIFACTS_LABEL) or "[]")
+    return sorted(set(held) - set(holding_something(held)))
 
 
 def explain_miss(client, reference, inputs, parent_id):

@@ -18,7 +18,8 @@ from ansible_collections.kantoo.devkit.plugins.module_utils._engine import find_
 from ansible_collections.kantoo.devkit.plugins.module_utils._names import (
     FAILED_LABEL, FINAL_TAG, INITIAL_TAG, INPUTS_LABEL, KEY_LABEL, REPOSITORY_LABEL, RUN_LABEL, STALK_LABEL,
     STEP_LABEL, TREE_LABEL, failed_tag, image)
-from ansible_collections.kantoo.devkit.plugins.plugin_utils._cache import cache_key, explain_miss, find_cached
+from ansible_collections.kantoo.devkit.plugins.plugin_utils._cache import (
+    artifacts_gone, cache_key, explain_miss, find_cached)
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._inputs import sha256
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._reuse import forced_from, reused_by_tag, tagged_image
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._shared import SharedCache
@@ -204,8 +205,18 @@ def _cached(client, step, parent_id, shared):
     """The step's image in the cache, the engine's or the registry's, or None; and what to say about it."""
     found = find_cached(client, step.key(parent_id), image(step.repository, step.name)) if parent_id else None
     if found:
-        return found, "cached"
+        return _unless_artifacts_gone(*found, "cached")
     found = shared.step(step, step.key(parent_id)) if parent_id else None
     if found:
-        return found, "cached in the registry" if shared.dry else "cached, pulled from the registry"
+        labels = {} if shared.dry else client.inspect_image(found)["Config"].get("Labels") or {}
+        return _unless_artifacts_gone(found, labels, "cached in the registry" if shared.dry
+                                      else "cached, pulled from the registry")
     return None, "rebuilt, " + explain_miss(client, image(step.repository, step.name), step.inputs, parent_id)
+
+
+def _unless_artifacts_gone(found, labels, why):
+    gone = artifacts_gone(labels)
+    if gone:
+        return None, ("rebuilt, what it wrote to %s is gone (the directory is empty or missing, and its image does "
+                      "not hold it)" % ", ".join(gone))
+    return found, why

@@ -7,7 +7,8 @@ import pytest
 
 from ansible_collections.kantoo.devkit.plugins.module_utils._engine import EngineError
 from ansible_collections.kantoo.devkit.plugins.module_utils._names import (
-    FAILED_LABEL, INPUTS_LABEL, KEY_LABEL, REPOSITORY_LABEL, RUN_LABEL, STALK_LABEL, STEP_LABEL, TREE_LABEL)
+    ARTIFACTS_LABEL, FAILED_LABEL, INPUTS_LABEL, KEY_LABEL, REPOSITORY_LABEL, RUN_LABEL, STALK_LABEL, STEP_LABEL,
+    TREE_LABEL)
 from ansible_collections.kantoo.devkit.plugins.plugin_utils import _events as events, _shared
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._cache import cache_key
 from ansible_collections.kantoo.devkit.plugins.plugin_utils._check import up_to_date
@@ -43,7 +44,8 @@ class Engine:
     def images(self, all=False, filters=None):  # pylint: disable=redefined-builtin,unused-argument
         self.listings += 1
         name, value = filters["label"].split("=", 1)
-        return [{"Id": i, "Created": self.created[i]} for i, labels in self.labels.items() if labels.get(name) == value]
+        return [{"Id": i, "Created": self.created[i], "Labels": labels} for i, labels in self.labels.items()
+                if labels.get(name) == value]
 
     def tag(self, image, repository, tag="latest", **_ignored):
         self.tags["%s:%s" % (repository, tag)] = image
@@ -153,6 +155,33 @@ def test_a_step_built_on_another_parent_is_not_reused_and_the_plan_says_why(engi
     plan = plan_stalk(engine, stalk(), steps)
     assert plan.explain == ["one: rebuilt, its parent image changed (an earlier step, or the parent stalk, "
                             "was rebuilt)"]
+
+
+def test_a_step_whose_artifacts_directory_was_emptied_runs_again_from_there(engine, tmp_path):
+    """What a step wrote to a host directory is not in its image: when the directory is emptied or removed, the
+    first step that had left something there runs again, and the steps after it, though their keys match."""
+    packages, keys = tmp_path / "packages", tmp_path / "keys"
+    steps = source("tools", "download", "release")
+    parent = "sha256:base"
+    for one_step, held in zip(steps.steps, ([], [packages], [packages, keys])):
+        labels = dict(one_step.labels(parent), **{ARTIFACTS_LABEL: json.dumps([str(d) for d in held])})
+        parent = engine.add("sha256:" + one_step.name, labels, "%s:%s" % (REPOSITORY, one_step.name))
+    for directory in (packages, keys):
+        directory.mkdir()
+        (directory / "made").write_text("by a step")
+    assert plan_stalk(engine, stalk(), steps).cached == ["tools", "download", "release"]
+
+    (packages / "made").unlink()
+    plan = plan_stalk(engine, stalk(), steps)
+    assert plan.cached == ["tools"] and [s.name for s in plan.todo] == ["download", "release"]
+    assert plan.explain[1] == ("download: rebuilt, what it wrote to %s is gone (the directory is empty or missing, "
+                               "and its image does not hold it)" % packages)
+    assert plan.explain[2] == "release: rebuilt, after an earlier step"
+
+    packages.rmdir()
+    (keys / "made").unlink()
+    assert plan_stalk(engine, stalk(), steps).explain[1].startswith("download: rebuilt, what it wrote to %s is gone"
+                                                                    % packages)
 
 
 def test_a_changed_input_is_named(engine):
