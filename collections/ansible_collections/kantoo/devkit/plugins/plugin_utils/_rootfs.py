@@ -237,18 +237,22 @@ def repack_sorted(stream, outputs, selection):
     what was written by then is to be thrown away."""
     tars = {where: _writer(out) for where, out in outputs.items()}
     counts = dict.fromkeys(outputs, 0)
-    made_up = sorted(_made_up_entries(selection), key=lambda entry: _sort_key(entry[1]), reverse=True)
+    # (sort key, tarball, info, content), the first to write last, to be popped
+    made_up = sorted(((_sort_key(path), where, info, content)
+                      for where, path, info, content in _made_up_entries(selection)),
+                     key=lambda entry: entry[0], reverse=True)
     as_is = {}  # path -> (tarball, whether its mtime is the fixed one) of the regular files written with data
     last = None
 
-    def put(where, path, info, data):
-        """Write an entry, after the made-up ones that sort before it (all of them when path is None)."""
-        while made_up and (path is None or _sort_key(made_up[-1][1]) < _sort_key(path)):
-            made_where, _path, made_info, content = made_up.pop()
-            put(made_where, _path, made_info, content)
-        if path is not None:
-            _add(tars[where], info, data)
-            counts[where] += 1
+    def write(where, info, data):
+        _add(tars[where], info, data)
+        counts[where] += 1
+
+    def made_up_before(key):
+        """Write the made-up entries that sort before key (all that are left when key is None)."""
+        while made_up and (key is None or made_up[-1][0] < key):
+            _key, where, info, content = made_up.pop()
+            write(where, info, content)
 
     with tarfile.open(fileobj=stream, mode="r|", errors="surrogateescape") as src:
         for member in src:
@@ -267,15 +271,17 @@ def repack_sorted(stream, outputs, selection):
                     continue
                 if written is None or written[0] != selection.tarball(path):
                     raise Unsorted(path)
-                put(written[0], path, _link(member, path, absolute(member.linkname)), None)
+                made_up_before(key)
+                write(written[0], _link(member, path, absolute(member.linkname)), None)
                 continue
             if verdict == "out":
                 continue
+            made_up_before(key)
             for where, info, data in _as_is(member, path, verdict, selection):
-                put(where, path, info, src.extractfile(member) if data is not None else None)
+                write(where, info, src.extractfile(member) if data is not None else None)
             if member.isreg():
                 as_is[path] = (selection.tarball(path), path in selection.touched)
-    put(None, None, None, None)
+    made_up_before(None)
     for tar in tars.values():
         tar.close()
     return counts
