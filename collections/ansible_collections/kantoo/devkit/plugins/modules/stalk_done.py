@@ -14,8 +14,8 @@ version_added: 0.1.0
 description:
   - Sibling stalks grow at once; a child stalk's M(kantoo.devkit.stalk_plan) waits until its parent, when it is
     part of the same run, is done, and does not grow when its parent failed.
-  - Then removes the stalk's step containers that are left, those removed in the background among them
-    (daemonized ones stay); the children do not wait for that.
+  - Then removes the stalk's step containers that are left (daemonized ones stay), and waits until those whose
+    removal is under way in the background are gone; the children do not wait for that.
   - The marker lives in C(.kantoo/run/<pid of ansible-playbook>/) of the tree's project; later runs clear it.
 options:
   failed:

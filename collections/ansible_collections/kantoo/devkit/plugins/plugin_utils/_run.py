@@ -99,8 +99,27 @@ def _remove(client, containers):
         try:
             client.remove_container(container["Id"], v=True, force=True)
         except EngineError as exc:
-            if exc.status_code not in (404, 409):  # gone, or being removed already
+            if exc.status_code == 409:  # being removed already (a commit's removal in the background)
+                _wait_until_gone(client, container["Id"])
+            elif exc.status_code != 404:  # 404: gone already
                 raise
+
+
+def _wait_until_gone(client, container, patience=120, poll=0.05):
+    """Return once a container that is being removed is gone, so that what removes a run's containers leaves none
+    behind it; a removal that stopped (the container left dead) is asked for once more."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        try:
+            if client.inspect_container(container)["State"].get("Status") != "removing":
+                client.remove_container(container, v=True, force=True)
+                return
+        except EngineError as exc:
+            if exc.status_code == 404:
+                return
+            if exc.status_code != 409:  # 409: its removal began again meanwhile
+                raise
+        time.sleep(poll)
 
 
 def remove_containers_of(client, run, repository=None):
